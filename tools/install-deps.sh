@@ -10,7 +10,7 @@ packages=(
   libbenchmark-dev
   llvm-16-dev libzstd-dev
   libboost1.74-dev libssl-dev
-  clang-format
+  clang-format clang-tidy-16
 )
 
 missing=()

@@ -35,7 +35,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::string_view kind_id(DiagKind kind) { return kKinds.at(static_cast<std::size_t>(kind)).id; }
+std::string_view kind_id(DiagKind kind) {
+  return kKinds.at(static_cast<std::size_t>(kind)).id;
+}
 
 Severity declared_severity(DiagKind kind) {
   return kKinds.at(static_cast<std::size_t>(kind)).severity;

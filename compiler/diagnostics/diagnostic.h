@@ -50,8 +50,8 @@ class DiagnosticEngine {
   // Under werror every warning is reported, and counted, as an error.
   void set_werror(bool werror) { werror_ = werror; }
 
-  void emit(DiagKind kind, source::SourceRange range, std::string message,
-            std::string hint = {}, std::vector<Note> notes = {});
+  void emit(DiagKind kind, source::SourceRange range, std::string message, std::string hint = {},
+            std::vector<Note> notes = {});
 
   [[nodiscard]] const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
   // Diagnostics ordered by file and position (emission order breaks ties).

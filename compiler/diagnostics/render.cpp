@@ -9,7 +9,9 @@
 namespace sessproc::diagnostics {
 namespace {
 
-bool starts_code_point(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
+bool starts_code_point(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+}
 
 // The source line, then a caret under the first character of the range and
 // tildes under the rest of it on that line. Tabs in the prefix are kept so the
@@ -52,9 +54,9 @@ std::string location(const source::SourceManager& sources, source::SourceRange r
 std::string render_console(const Diagnostic& diagnostic, const source::SourceManager& sources) {
   std::string out;
   const auto& file = sources.file(diagnostic.range.file);
-  out += fmt::format("{}: {}: {} [{}]\n", location(sources, diagnostic.range),
-                     severity_name(diagnostic.severity), diagnostic.message,
-                     kind_id(diagnostic.kind));
+  out +=
+      fmt::format("{}: {}: {} [{}]\n", location(sources, diagnostic.range),
+                  severity_name(diagnostic.severity), diagnostic.message, kind_id(diagnostic.kind));
   append_snippet(out, file, diagnostic.range);
   if (!diagnostic.hint.empty()) {
     std::string gutter(std::to_string(file.line_col(diagnostic.range.begin).line).size(), ' ');
