@@ -3,7 +3,8 @@
 
 A case is one .reducer file. An optional first line `// RUN: <sessc args>` gives the
 arguments (default `check`); sessc runs as `sessc <args> <basename>` in the file's folder,
-so rendered paths are stable. The expectations stand at the end of the file as
+so rendered paths are stable. Lines `// STDIN: <text>` in the case are fed to sessc's
+standard input in order (the JSON-lines actions of `sessc run`). The expectations stand at the end of the file as
 `// CHECK:EXIT: N`, `// CHECK:STDERR: ...` and `// CHECK:STDOUT: ...` lines, after the
 case itself, so updating them never moves the case's line numbers. `--autoupdate`
 rewrites them from what sessc printed; review the diff before committing.
@@ -31,9 +32,11 @@ def run_case(sessc, path):
     text = path.read_text(encoding="utf-8")
     first = text.split("\n", 1)[0]
     args = first[len("// RUN:"):].split() if first.startswith("// RUN:") else ["check"]
+    stdin = "".join(line[len("// STDIN: "):] + "\n" for line in text.split("\n")
+                    if line.startswith("// STDIN: "))
     try:
         proc = subprocess.run([sessc, *args, path.name], cwd=path.parent, capture_output=True,
-                              timeout=60)
+                              input=stdin.encode("utf-8"), timeout=60)
     except subprocess.TimeoutExpired:
         return None, "timed out after 60 s"
     out = proc.stdout.decode("utf-8", "replace")
