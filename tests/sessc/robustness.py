@@ -31,6 +31,10 @@ def cases():
         b"fn f() -> any { return " + b"[" * 20000 + b"]" * 20000 + b"; }\n", (1,), "nest"
     yield "20,000 unary operators", "unary.reducer", \
         b"fn f() -> bool { return " + b"!" * 20000 + b"true; }\n", (1,), "nest"
+    yield "200,000-term operator chain", "chain.reducer", \
+        b"fn f() -> int { return 1" + b" + 1" * 200000 + b"; }\n", (1,), "nest"
+    yield "5,000-term operator chain is fine", "chain_ok.reducer", \
+        b"fn f() -> int {\n  return 1" + b" + 1" * 5000 + b";\n}\n", (0,), ""
     yield "unclosed nesting", "unclosed.reducer", b"reducer r { state { " + b"(" * 20000, \
         (1,), "unclosed.reducer:"
     yield "unterminated string", "string.reducer", b'reducer r {\n  prefix "abc;\n}\n', (1,), \

@@ -54,6 +54,7 @@ def main():
     parser.add_argument("--autoupdate", action="store_true")
     parser.add_argument("paths", nargs="+")
     options = parser.parse_args()
+    options.sessc = str(pathlib.Path(options.sessc).resolve())
 
     cases = []
     for p in map(pathlib.Path, options.paths):

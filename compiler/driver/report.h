@@ -1,0 +1,20 @@
+// report.h: how the commands show diagnostics and their own errors.
+#pragma once
+
+#include <string_view>
+
+#include "compiler/driver/commands.h"
+#include "compiler/driver/compilation.h"
+
+namespace sessproc::driver {
+
+// Text: every diagnostic on stderr sorted by position, then the summary line
+// (nothing at all when there are none). JSON: the object on stdout; with
+// `always` false it is left out when there is nothing to report.
+void report_diagnostics(const Compilation& compilation, const ReportOptions& options,
+                        Streams streams, bool always);
+
+// `sessc: error: MESSAGE` on stderr, for usage and I/O errors.
+void report_tool_error(std::string_view message, Streams streams);
+
+}  // namespace sessproc::driver

@@ -1,0 +1,272 @@
+// interp_module.cpp: InterpModule, the sessproc::Module that runs IR functions.
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "compiler/interp/async_run.h"
+#include "compiler/interp/interp.h"
+#include "compiler/interp/machine.h"
+#include "compiler/interp/slice_value.h"
+#include "stdlib/json.h"
+
+namespace sessproc::interp {
+namespace {
+
+using Val = stdlib::Value;
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename T>
+using StringTable = std::unordered_map<std::string, T, StringHash, std::equal_to<>>;
+
+// Per slice: handler indexes by action type, query indexes by name.
+struct SliceTables {
+  StringTable<std::vector<std::uint32_t>> on;
+  StringTable<std::uint32_t> async;
+  StringTable<std::uint32_t> queries;
+};
+
+Error fault_error(const std::string& slice, std::string reason) {
+  return make_error(Errc::reducer_fault, slice, std::move(reason));
+}
+
+class InterpModule final : public Module {
+ public:
+  InterpModule(std::shared_ptr<const ir::Module> ir, InterpOptions options)
+      : ir_(std::move(ir)), options_(std::move(options)) {}
+
+  std::expected<void, std::string> build() {
+    const ir::Module& m = *ir_;
+    for (std::size_t s = 0; s < m.slices.size(); ++s) {
+      const ir::Slice& slice = m.slices[s];
+      SliceTables tables;
+      SliceInfo info;
+      info.name = slice.name;
+      info.prefix = slice.prefix;
+      StringTable<std::size_t> handler_at;
+      auto handler = [&](const std::string& type) -> HandlerInfo& {
+        auto [it, inserted] = handler_at.try_emplace(type, info.handlers.size());
+        if (inserted) {
+          HandlerInfo h;
+          h.type = type;
+          h.has_on = false;
+          info.handlers.push_back(std::move(h));
+        }
+        return info.handlers[it->second];
+      };
+      for (std::uint32_t i = 0; i < slice.on.size(); ++i) {
+        const ir::Handler& on = slice.on[i];
+        tables.on[on.action].push_back(i);
+        HandlerInfo& h = handler(on.action);
+        h.has_on = true;
+        if (on.rate != ir::RateLimit::None) {
+          h.rate = on.rate == ir::RateLimit::Debounce ? RateLimit::debounce : RateLimit::throttle;
+          h.window = std::chrono::milliseconds(on.window_ms);
+        }
+      }
+      for (std::uint32_t i = 0; i < slice.async.size(); ++i) {
+        const ir::Handler& async = slice.async[i];
+        tables.async.try_emplace(async.action, i);
+        handler(async.action).async = async.policy == ir::AsyncPolicy::Latest ? AsyncPolicy::latest
+                                      : async.policy == ir::AsyncPolicy::Leading
+                                          ? AsyncPolicy::leading
+                                          : AsyncPolicy::every;
+      }
+      for (std::uint32_t i = 0; i < slice.queries.size(); ++i) {
+        tables.queries.try_emplace(slice.queries[i].name, i);
+        info.queries.push_back(QueryInfo{slice.queries[i].name});
+      }
+      // The defaults: run once, shared by every new session.
+      Context context{m};
+      Outcome out = call(context, m.functions[slice.defaults], nullptr);
+      if (out.stop != Stop::Return) {
+        return std::unexpected(
+            fmt::format("the default state of {} faulted: {}", slice.name, out.fault));
+      }
+      for (std::size_t f = 0; f < slice.fields.size(); ++f) {
+        info.schema.push_back(FieldInfo{slice.fields[f].name, m.types.print(slice.fields[f].type),
+                                        stdlib::to_json(out.value.fields()[f])});
+      }
+      initial_.push_back(std::make_shared<const InterpSlice>(std::move(out.value)));
+      slices_.push_back(std::move(info));
+      tables_.push_back(std::move(tables));
+    }
+    for (std::size_t i = 0; i < m.sessions.size(); ++i) {
+      const ir::Session& session = m.sessions[i];
+      SessionTypeInfo info;
+      info.name = m.implicit_session && i == 0 ? options_.implicit_session_name : session.name;
+      info.slices.assign(session.slices.begin(), session.slices.end());
+      if (session.ttl_ms) info.ttl = std::chrono::milliseconds(*session.ttl_ms);
+      info.has_init = session.init.has_value();
+      sessions_.push_back(std::move(info));
+    }
+    return {};
+  }
+
+  std::string_view name() const override { return options_.module_name; }
+  std::span<const SliceInfo> slices() const override { return slices_; }
+  std::span<const SessionTypeInfo> session_types() const override { return sessions_; }
+  SliceState initial_state(std::size_t slice) const override { return initial_[slice]; }
+
+  std::expected<Reduced, Error> reduce(std::size_t slice, const SliceState& state,
+                                       std::string_view type, const Action& action) const override {
+    const ir::Module& m = *ir_;
+    const auto& tables = tables_[slice];
+    auto found = tables.on.find(type);
+    if (found == tables.on.end()) return Reduced{state, false};
+    const ir::Slice& info = m.slices[slice];
+    const Val& input = record_of(state);
+    Val working = input;
+    // One payload conversion per distinct parameter type.
+    std::optional<stdlib::TypeRef> converted_type;
+    Val payload;
+    for (std::uint32_t index : found->second) {
+      const ir::Handler& handler = info.on[index];
+      if (handler.param && converted_type != handler.param) {
+        auto value = stdlib::from_json(action.payload, m.types, *handler.param, "payload");
+        if (!value) {
+          return std::unexpected(make_error(Errc::invalid_payload,
+                                            fmt::format("{}.{}", info.name, type), value.error()));
+        }
+        payload = std::move(*value);
+        converted_type = handler.param;
+      }
+      Context context{m};
+      context.state = &working;
+      context.action = &action;
+      Outcome out = call(context, m.functions[handler.function], &payload);
+      switch (out.stop) {
+        case Stop::Unhandled:
+          continue;
+        case Stop::Fault:
+          return std::unexpected(fault_error(info.name, std::move(out.fault)));
+        default:
+          break;
+      }
+      if (working.identity() == input.identity()) return Reduced{state, true};
+      return Reduced{std::make_shared<const InterpSlice>(std::move(working)), true};
+    }
+    return Reduced{state, false};
+  }
+
+  std::expected<Value, Error> query(std::size_t slice, const SliceState& state,
+                                    std::string_view name, const Value& args) const override {
+    const ir::Module& m = *ir_;
+    const auto& tables = tables_[slice];
+    auto found = tables.queries.find(name);
+    if (found == tables.queries.end()) {
+      return std::unexpected(make_error(Errc::unknown_query, std::string(name)));
+    }
+    const ir::Slice& info = m.slices[slice];
+    const ir::Query& q = info.queries[found->second];
+    Val arg;
+    if (q.param) {
+      auto value = stdlib::from_json(args, m.types, *q.param, "args");
+      if (!value) {
+        return std::unexpected(make_error(Errc::invalid_payload,
+                                          fmt::format("{}.{}", info.name, name), value.error()));
+      }
+      arg = std::move(*value);
+    }
+    Val working = record_of(state);
+    Context context{m};
+    context.state = &working;
+    Outcome out = call(context, m.functions[q.function], &arg);
+    if (out.stop == Stop::Fault) {
+      return std::unexpected(fault_error(info.name, std::move(out.fault)));
+    }
+    return stdlib::to_json(out.value);
+  }
+
+  std::expected<void, Error> init(std::size_t session_type, const Value& args,
+                                  std::span<SliceState> states) const override {
+    const ir::Module& m = *ir_;
+    const ir::Session& session = m.sessions[session_type];
+    if (!session.init) return {};
+    Val arg;
+    if (session.init_param) {
+      // No arguments at all reads as an empty record, so `init(args: { start: int? })` works
+      // without --args.
+      const Value& given =
+          args.is_null() && m.types[*session.init_param].kind == stdlib::TypeKind::Record
+              ? Value::object()
+              : args;
+      auto value = stdlib::from_json(given, m.types, *session.init_param, "args");
+      if (!value)
+        return std::unexpected(make_error(Errc::init_failed, session.name, value.error()));
+      arg = std::move(*value);
+    }
+    std::vector<Val> working;
+    working.reserve(states.size());
+    for (const auto& state : states) working.push_back(record_of(state));
+    Context context{m};
+    context.slices = working;
+    Outcome out = call(context, m.functions[*session.init], &arg);
+    if (out.stop == Stop::Fault) {
+      return std::unexpected(make_error(Errc::init_failed, session.name, std::move(out.fault)));
+    }
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      if (working[i].identity() != record_of(states[i]).identity()) {
+        states[i] = std::make_shared<const InterpSlice>(std::move(working[i]));
+      }
+    }
+    return {};
+  }
+
+  std::expected<std::unique_ptr<AsyncRun>, Error> start_async(
+      std::size_t slice, std::string_view type, const Action& action,
+      const SliceState& state) const override {
+    const ir::Module& m = *ir_;
+    const auto& tables = tables_[slice];
+    auto found = tables.async.find(type);
+    const ir::Slice& info = m.slices[slice];
+    if (found == tables.async.end()) {
+      return std::unexpected(
+          make_error(Errc::invalid_module, {}, fmt::format("no async handler for {}", type)));
+    }
+    const ir::Handler& handler = info.async[found->second];
+    Val payload;
+    if (handler.param) {
+      auto value = stdlib::from_json(action.payload, m.types, *handler.param, "payload");
+      if (!value) {
+        return std::unexpected(make_error(Errc::invalid_payload,
+                                          fmt::format("{}.{}", info.name, type), value.error()));
+      }
+      payload = std::move(*value);
+    }
+    return make_async_run(ir_, static_cast<std::uint32_t>(slice), handler.function,
+                          std::move(payload), record_of(state), action);
+  }
+
+  Value to_json(std::size_t, const SliceState& state) const override {
+    return stdlib::to_json(record_of(state));
+  }
+
+  std::expected<SliceState, Error> from_json(std::size_t slice, const Value& json) const override {
+    const ir::Module& m = *ir_;
+    auto value = stdlib::from_json(json, m.types, m.slices[slice].state_type, m.slices[slice].name);
+    if (!value) return std::unexpected(make_error(Errc::invalid_argument, {}, value.error()));
+    return std::make_shared<const InterpSlice>(std::move(*value));
+  }
+
+ private:
+  std::shared_ptr<const ir::Module> ir_;
+  InterpOptions options_;
+  std::vector<SliceInfo> slices_;
+  std::vector<SliceTables> tables_;
+  std::vector<SessionTypeInfo> sessions_;
+  std::vector<SliceState> initial_;
+};
+
+}  // namespace
+
+std::expected<std::shared_ptr<const Module>, std::string> make_interp_module(
+    std::shared_ptr<const ir::Module> ir, InterpOptions options) {
+  auto module = std::make_shared<InterpModule>(std::move(ir), std::move(options));
+  if (auto built = module->build(); !built) return std::unexpected(built.error());
+  return std::shared_ptr<const Module>(std::move(module));
+}
+
+}  // namespace sessproc::interp

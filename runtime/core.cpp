@@ -1,0 +1,365 @@
+// runtime/core.cpp: RuntimeCore's life cycle, actor mechanics, modules and session start/stop.
+#include "runtime/core.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace sessproc {
+
+namespace {
+
+thread_local Session* tl_current = nullptr;
+
+bool valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::chrono::nanoseconds since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::steady_clock::now() - t0;
+}
+
+// The TTL node of a session came due (timers' lock held): re-arm if it was active since,
+// else hand it to expire() once the lock is released.
+void session_ttl_due(TimerNode* node, Timers& timers, std::vector<Task>& after) {
+  auto* s = static_cast<Session*>(node);
+  if (s->stopped()) return;
+  auto deadline = s->deadline();
+  if (deadline > timers.now()) {
+    timers.relink_locked(node, deadline);
+    return;
+  }
+  auto sp = s->weak_from_this().lock();
+  if (!sp) return;
+  after.push_back([sp] { sp->core().expire(sp); });
+}
+
+std::shared_ptr<Clock> make_clock(const RuntimeConfig& c) {
+  return c.clock ? c.clock : std::make_shared<SteadyClock>();
+}
+
+}  // namespace
+
+OwnerScope::OwnerScope(Session* s) : prev_(tl_current) {
+  tl_current = s;
+}
+OwnerScope::~OwnerScope() {
+  tl_current = prev_;
+}
+bool RuntimeCore::is_current(const Session* s) {
+  return tl_current == s;
+}
+
+RuntimeCore::RuntimeCore(RuntimeConfig cfg)
+    : config(std::move(cfg)),
+      clock(make_clock(config)),
+      logger(config.logger ? config.logger : spdlog::default_logger()),
+      registry(config.registry_shards),
+      timers(*clock, config.timer_tick),
+      rate_limiter(config.rate_limit, *clock),
+      scheduler_(config.scheduler ? config.scheduler
+                                  : std::make_shared<ThreadPoolScheduler>(config.worker_threads)) {
+  (void)load(make_default_module());
+  register_builtin_effects();
+  if (config.timer_thread) {
+    timer_thread_ = std::thread([this] {
+      std::unique_lock lock(timer_mu_);
+      while (!timer_cv_.wait_for(lock, config.timer_tick, [this] { return timer_stop_; })) {
+        lock.unlock();
+        timers.poll();
+        lock.lock();
+      }
+    });
+  }
+}
+
+RuntimeCore::~RuntimeCore() {
+  shutting_down.store(true);
+  if (timer_thread_.joinable()) {
+    {
+      std::lock_guard lock(timer_mu_);
+      timer_stop_ = true;
+    }
+    timer_cv_.notify_all();
+    timer_thread_.join();
+  }
+  registry.for_each([this](const std::shared_ptr<Session>& s) {
+    if (registry.remove(s->id(), s.get())) {
+      (void)run_sync<bool>(
+          s,
+          [this](Session* owner) -> std::expected<bool, Error> {
+            if (owner) stop(*owner, false);
+            return true;
+          },
+          config.call_timeout, true);
+    }
+  });
+  alive_.reset();
+}
+
+void RuntimeCore::post(Task task) {
+  scheduler_->post([alive = std::weak_ptr<int>(alive_), task = std::move(task)]() mutable {
+    if (auto keep = alive.lock()) task();
+  });
+}
+
+void RuntimeCore::enqueue(const std::shared_ptr<Session>& s, Message* m) {
+  s->mailbox().push(m);
+  if (s->try_claim()) post([this, s] { drain(s); });
+}
+
+void RuntimeCore::drain(std::shared_ptr<Session> s) {
+  OwnerScope scope(s.get());
+  for (int budget = 256;;) {
+    auto* m = static_cast<Message*>(s->mailbox().pop());
+    if (!m) {
+      s->release();
+      // A producer may have pushed after our pop and failed to claim: take it back.
+      if (s->mailbox().has_incoming() && s->try_claim()) continue;
+      return;
+    }
+    m->run(s->stopped() ? nullptr : s.get());
+    delete m;
+    if (--budget == 0) {  // fairness: let other sessions run, keep the claim
+      post([this, s] { drain(s); });
+      return;
+    }
+  }
+}
+
+// ----- modules ---------------------------------------------------------------------------
+
+std::expected<void, Error> RuntimeCore::load(std::shared_ptr<const Module> module) {
+  auto t0 = std::chrono::steady_clock::now();
+  std::string name = module ? std::string(module->name()) : std::string();
+  auto fail = [&](Error e) -> std::expected<void, Error> {
+    telemetry.emit(EventKind::module_load_error, since(t0), [&] {
+      return Value{{"module", name}, {"error", to_json(e)}};
+    });
+    return std::unexpected(std::move(e));
+  };
+  std::expected<std::shared_ptr<const ModulePlan>, Error> plan;
+  try {
+    plan = ModulePlan::build(std::move(module));
+  } catch (const std::exception& e) {
+    return fail(make_error(Errc::invalid_module, {}, e.what()));
+  }
+  if (!plan) return fail(plan.error());
+  {
+    std::unique_lock lock(types_mu);
+    for (const auto& t : (*plan)->types) {
+      if (auto it = types.find(t.name); it != types.end()) {
+        const bool same_module = it->second.plan->module->name() == (*plan)->module->name();
+        return fail(make_error(
+            Errc::invalid_module, {},
+            same_module
+                ? fmt::format("module {} is already loaded (hot reload is not supported yet)", name)
+                : fmt::format("session type {} is already defined by module {}", t.name,
+                              it->second.plan->module->name())));
+      }
+    }
+    for (const auto& t : (*plan)->types) types.emplace(t.name, LoadedType{*plan, &t});
+  }
+  telemetry.emit(EventKind::module_load, since(t0), [&] {
+    Value types_json = Value::array();
+    for (const auto& t : (*plan)->types) types_json.push_back(t.name);
+    return Value{{"module", name}, {"session_types", types_json}};
+  });
+  return {};
+}
+
+// ----- sessions --------------------------------------------------------------------------
+
+Value RuntimeCore::session_meta(const Session& s) const {
+  return Value{{"session_id", s.id()}, {"session_type", s.type().name}};
+}
+
+std::expected<void, Error> RuntimeCore::start(std::string_view id, std::string_view type_name,
+                                              const Value& args) {
+  auto t0 = std::chrono::steady_clock::now();
+  const std::string_view wanted =
+      type_name.empty() ? std::string_view(config.session_type) : type_name;
+  bool counted = false;
+  auto fail = [&](Error e) -> std::expected<void, Error> {
+    if (counted) reserved.fetch_sub(1);
+    telemetry.emit(EventKind::session_start_error, since(t0), [&] {
+      return Value{{"session_id", std::string(id)},
+                   {"session_type", std::string(wanted)},
+                   {"error", to_json(e)}};
+    });
+    return std::unexpected(std::move(e));
+  };
+  if (shutting_down.load()) return fail(make_error(Errc::shutting_down));
+  if (!valid_id(id)) return fail(make_error(Errc::invalid_session_id, std::string(id)));
+  counted = true;
+  if (reserved.fetch_add(1) >= config.max_sessions) {
+    return fail(make_error(Errc::session_limit_reached, {}, {},
+                           static_cast<std::int64_t>(config.max_sessions)));
+  }
+  if (!rate_limiter.try_acquire()) {
+    telemetry.emit(EventKind::session_rate_limit_exceeded, since(t0), [&] {
+      return Value{{"session_id", std::string(id)}, {"limit", config.rate_limit}};
+    });
+    return fail(make_error(Errc::rate_limit_exceeded, {}, {}, config.rate_limit));
+  }
+  if (registry.contains(id)) return fail(make_error(Errc::already_started, std::string(id)));
+  LoadedType loaded;
+  {
+    std::shared_lock lock(types_mu);
+    auto it = types.find(wanted);
+    if (it == types.end()) return fail(make_error(Errc::unknown_session_type, std::string(wanted)));
+    loaded = it->second;
+  }
+  const TypePlan& type = *loaded.type;
+  std::shared_ptr<const StateData> state = type.initial;
+  if (type.has_init) {
+    auto next = std::make_shared<StateData>(*type.initial);
+    std::expected<void, Error> ok;
+    try {
+      ok = type.module().init(type.index, args, next->slices);
+    } catch (const std::exception& e) {
+      ok = std::unexpected(make_error(Errc::init_failed, {}, e.what()));
+    } catch (...) {
+      ok = std::unexpected(make_error(Errc::init_failed, {}, "unknown exception"));
+    }
+    if (!ok) {
+      Error e = ok.error();
+      if (e.code != Errc::init_failed) e = make_error(Errc::init_failed, {}, message(e));
+      return fail(std::move(e));
+    }
+    state = std::move(next);
+  }
+  auto ttl =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(type.ttl.value_or(config.session_ttl));
+  auto s = std::make_shared<Session>(*this, std::string(id), loaded.plan, type, std::move(state),
+                                     clock->now(), ttl);
+  if (!registry.insert(s)) return fail(make_error(Errc::already_started, std::string(id)));
+  s->on_due = &session_ttl_due;
+  timers.link(s.get(), s->deadline());
+  telemetry.emit(EventKind::session_start, since(t0), [&] { return session_meta(*s); });
+  return {};
+}
+
+std::expected<void, Error> RuntimeCore::terminate(std::string_view id) {
+  auto s = registry.remove(id);
+  if (!s) return std::unexpected(make_error(Errc::session_not_found, std::string(id)));
+  reserved.fetch_sub(1);
+  (void)run_sync<bool>(
+      s,
+      [this](Session* owner) -> std::expected<bool, Error> {
+        if (owner) stop(*owner, false);
+        return true;
+      },
+      config.call_timeout, true);
+  return {};
+}
+
+void RuntimeCore::stop(Session& s, bool expired) {
+  if (s.stopped()) return;
+  auto t0 = std::chrono::steady_clock::now();
+  if (expired) {
+    telemetry.emit(EventKind::session_auto_cleanup, std::chrono::nanoseconds(0),
+                   [&] { return session_meta(s); });
+  }
+  s.mark_stopped();
+  timers.unlink(&s);
+  if (SessionExtras* x = s.extras_if()) {
+    for (auto& task : x->tasks) task->cancel();
+    x->subscriptions.clear();
+  }
+  s.drop_extras();
+  telemetry.emit(EventKind::session_stop, since(t0), [&] {
+    Value meta = session_meta(s);
+    meta["reason"] = expired ? "ttl" : "terminate";
+    return meta;
+  });
+}
+
+void RuntimeCore::expire(const std::shared_ptr<Session>& s) {
+  enqueue(s, make_message([this](Session* owner) {
+            if (!owner) return;
+            if (owner->deadline() > clock->now()) {  // active since the timer fired
+              timers.link(owner, owner->deadline());
+              return;
+            }
+            if (!registry.remove(owner->id(), owner)) {
+              telemetry.emit(EventKind::session_cleanup_error, std::chrono::nanoseconds(0), [&] {
+                Value meta = session_meta(*owner);
+                meta["reason"] = "not registered";
+                return meta;
+              });
+              return;
+            }
+            reserved.fetch_sub(1);
+            stop(*owner, true);
+          }));
+}
+
+void RuntimeCore::report_unmatched(const Session& s, const Action& action) {
+  switch (config.unmatched_action) {
+    case UnmatchedPolicy::silent:
+      return;
+    case UnmatchedPolicy::log:
+      logger->info("session {}: no reducer handles action {}", s.id(), action.type);
+      return;
+    case UnmatchedPolicy::warn:
+      logger->warn("session {}: no reducer handles action {}", s.id(), action.type);
+      return;
+    case UnmatchedPolicy::callback:
+      if (!config.on_unmatched) return;
+      try {
+        config.on_unmatched(s.id(), action);
+      } catch (...) {
+        // The host's callback must not hurt the session.
+      }
+      return;
+  }
+}
+
+}  // namespace sessproc
+
+namespace sessproc {
+
+// The effects every program may await (stdlib): time.sleep, time.now, log.info. Arguments
+// arrive as an array of the effect's parameters.
+void RuntimeCore::register_builtin_effects() {
+  const auto forever = std::chrono::milliseconds(std::chrono::hours(24 * 365));
+  (void)effects.add(
+      "time.sleep", nullptr,
+      [this](const Value& args, EffectReply reply) {
+        std::int64_t ms = 0;
+        if (args.is_array() && !args.empty() && args[0].is_number_integer())
+          ms = args[0].get<std::int64_t>();
+        if (ms <= 0) {
+          reply(Value());
+          return;
+        }
+        timers.after(std::chrono::milliseconds(ms), [reply = std::move(reply)] { reply(Value()); });
+      },
+      forever);
+  (void)effects.add(
+      "time.now",
+      [this](const Value&) -> Value {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   clock->now().time_since_epoch())
+            .count();
+      },
+      nullptr, config.effect_timeout);
+  (void)effects.add(
+      "log.info",
+      [this](const Value& args) -> Value {
+        std::string text = args.is_array() && !args.empty() && args[0].is_string()
+                               ? args[0].get<std::string>()
+                               : args.dump();
+        logger->info("{}", text);
+        return Value();
+      },
+      nullptr, config.effect_timeout);
+}
+
+}  // namespace sessproc

@@ -1,0 +1,231 @@
+// runtime/core_apply.cpp: applying one action to a session (routing, reducers, atomic commit,
+// subscriptions, history, debounce/throttle, and starting async handlers). Owner only.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "runtime/async_task.h"
+#include "runtime/core.h"
+
+namespace sessproc {
+
+namespace {
+
+RateState& rate_state(Session& s, std::uint32_t pos, std::string_view type) {
+  auto& rates = s.extras().rates;
+  for (auto& r : rates) {
+    if (r.pos == pos && r.type == type) return r;
+  }
+  rates.push_back(RateState{pos, std::string(type), std::nullopt, 0, std::nullopt});
+  return rates.back();
+}
+
+// Gives a module's error the slice (and type) it came from, when the module left them out.
+Error locate(Error e, const std::string& slice, std::string_view type) {
+  if (e.subject.empty()) {
+    e.subject = e.code == Errc::invalid_payload ? fmt::format("{}.{}", slice, type) : slice;
+  }
+  return e;
+}
+
+}  // namespace
+
+std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(
+    Session& s, Action& action, const std::vector<RouteTarget>& targets, bool honour_rates,
+    bool& handled) {
+  const TypePlan& type = s.type();
+  const Module& module = type.module();
+  const std::shared_ptr<const StateData> before = s.state();
+  std::shared_ptr<StateData> next;  // copy-on-write: made at the first changed slice
+  bool deferred = false;
+  for (const RouteTarget& t : targets) {
+    const HandlerInfo* h = type.handler(t.pos, t.type);
+    if (!h) continue;  // the module lists every type a slice handles
+    if (honour_rates && h->rate != RateLimit::none && h->has_on) {
+      handled = true;
+      RateState& rs = rate_state(s, t.pos, t.type);
+      if (h->rate == RateLimit::throttle) {
+        auto now = clock->now();
+        if (rs.last_fire && now - *rs.last_fire < h->window) continue;  // dropped
+        rs.last_fire = now;
+      } else {  // debounce: hold the latest, apply it after a quiet window
+        rs.pending = action;
+        const std::uint64_t gen = ++rs.generation;
+        timers.after(h->window, [weak = s.weak_from_this(), pos = t.pos, ty = std::string(t.type),
+                                 gen]() mutable {
+          auto session = weak.lock();
+          if (!session) return;
+          session->core().enqueue(session,
+                                  make_message([pos, ty = std::move(ty), gen](Session* owner) {
+                                    if (owner) owner->core().apply_debounced(*owner, pos, ty, gen);
+                                  }));
+        });
+        deferred = true;
+        continue;
+      }
+    }
+    if (!h->has_on) {  // only async handlers: started after the reducers
+      handled = true;
+      continue;
+    }
+    const SliceState& current = next ? next->slices[t.pos] : before->slices[t.pos];
+    const std::uint32_t slice = type.slices[t.pos];
+    std::expected<Reduced, Error> r;
+    try {
+      r = module.reduce(slice, current, t.type, action);
+    } catch (const std::exception& e) {
+      r = std::unexpected(make_error(Errc::reducer_fault, {}, e.what()));
+    } catch (...) {
+      r = std::unexpected(make_error(Errc::reducer_fault, {}, "unknown exception"));
+    }
+    if (!r) {
+      Error e = locate(std::move(r.error()), type.slice(t.pos).name, t.type);
+      telemetry.emit(EventKind::reducer_fault, std::chrono::nanoseconds(0), [&] {
+        Value meta = session_meta(s);
+        meta["slice"] = type.slice(t.pos).name;
+        meta["action_type"] = action.type;
+        meta["error"] = to_json(e);
+        return meta;
+      });
+      return std::unexpected(std::move(e));  // nothing was published: the state is as it was
+    }
+    if (!r->handled) continue;
+    handled = true;
+    if (r->state != current) {
+      if (!next) next = std::make_shared<StateData>(*before);
+      next->slices[t.pos] = std::move(r->state);
+    }
+  }
+  DispatchResult result{deferred ? Outcome::deferred : Outcome::applied, next != nullptr};
+  if (next) {
+    if (deferred) result.outcome = Outcome::applied;
+    std::shared_ptr<const StateData> after = std::move(next);
+    s.publish(after);
+    if (SessionExtras* x = s.extras_if()) {
+      x->subscriptions.notify(StateSnapshot(before, s.plan()), StateSnapshot(after, s.plan()));
+    }
+  }
+  return result;
+}
+
+std::expected<DispatchResult, Error> RuntimeCore::apply(Session& s, Action& action,
+                                                        AsyncGroup* group) {
+  touch(s);
+  std::vector<RouteTarget> targets;
+  targets.reserve(s.type().slices.size());
+  auto record = [&](Outcome outcome, std::optional<Errc> error) {
+    if (config.history_size == 0) return;
+    s.extras().history.push(HistoryEntry{action, clock->now(), outcome, error});
+  };
+  if (auto routed = ActionRouter::route(s.type(), action, targets); !routed) {
+    record(Outcome::rejected, routed.error().code);
+    if (group) group->mark_processed(routed.error());
+    return std::unexpected(routed.error());
+  }
+  const std::shared_ptr<const StateData> before = s.state();
+  bool handled = false;
+  auto result = reduce_targets(s, action, targets, true, handled);
+  if (!result) {
+    s.set_faulted(true);
+    record(Outcome::rejected, result.error().code);
+    if (group) group->mark_processed(result.error());
+    return result;
+  }
+  s.set_faulted(false);
+  if (!handled) {
+    report_unmatched(s, action);
+    record(Outcome::unmatched, std::nullopt);
+    if (group) group->mark_processed(std::nullopt);
+    return DispatchResult{Outcome::unmatched, false};
+  }
+  start_async(s, action, targets, before, group);
+  record(result->outcome, std::nullopt);
+  if (group) group->mark_processed(std::nullopt);
+  return result;
+}
+
+void RuntimeCore::apply_debounced(Session& s, std::uint32_t pos, const std::string& type,
+                                  std::uint64_t gen) {
+  SessionExtras* x = s.extras_if();
+  if (!x) return;
+  RateState* rs = nullptr;
+  for (auto& r : x->rates) {
+    if (r.pos == pos && r.type == type) rs = &r;
+  }
+  if (!rs || rs->generation != gen || !rs->pending) return;  // superseded by a later action
+  Action action = std::move(*rs->pending);
+  rs->pending.reset();
+  const std::string stripped = type;  // `rs` may move while reducing
+  std::vector<RouteTarget> targets{{pos, stripped}};
+  bool handled = false;
+  auto result = reduce_targets(s, action, targets, false, handled);
+  s.set_faulted(!result);
+  if (config.history_size > 0) {
+    s.extras().history.push(
+        HistoryEntry{std::move(action), clock->now(), result ? Outcome::applied : Outcome::rejected,
+                     result ? std::nullopt : std::optional<Errc>(result.error().code)});
+  }
+}
+
+void RuntimeCore::start_async(Session& s, const Action& action,
+                              const std::vector<RouteTarget>& targets,
+                              const std::shared_ptr<const StateData>& before, AsyncGroup* group) {
+  const TypePlan& type = s.type();
+  for (const RouteTarget& t : targets) {
+    const HandlerInfo* h = type.handler(t.pos, t.type);
+    if (!h || !h->async) continue;
+    if (group && group->cancelled()) return;
+    auto& tasks = s.extras().tasks;
+    std::erase_if(tasks, [](const std::shared_ptr<AsyncTask>& task) { return task->finished(); });
+    bool skip = false;
+    for (auto& task : tasks) {
+      if (task->pos() != t.pos || task->type() != t.type) continue;
+      if (*h->async == AsyncPolicy::leading) skip = true;
+      if (*h->async == AsyncPolicy::latest) task->cancel();
+    }
+    if (skip) continue;
+    std::expected<std::unique_ptr<AsyncRun>, Error> run;
+    try {
+      run = type.module().start_async(type.slices[t.pos], t.type, action, before->slices[t.pos]);
+    } catch (const std::exception& e) {
+      run = std::unexpected(make_error(Errc::reducer_fault, {}, e.what()));
+    }
+    std::shared_ptr<AsyncGroup> owner_group = group ? group->shared_from_this() : nullptr;
+    if (!run || !*run) {
+      Error e = run ? make_error(Errc::invalid_module, {}, "start_async returned nothing")
+                    : locate(std::move(run.error()), type.slice(t.pos).name, t.type);
+      logger->warn("session {}: async handler {} did not start: {}", s.id(), action.type,
+                   message(e));
+      if (group) group->add_error(std::move(e));
+      continue;
+    }
+    auto task = std::make_shared<AsyncTask>(*this, s.weak_from_this(), s.id(), t.pos,
+                                            std::string(t.type), std::move(*run), owner_group);
+    tasks.push_back(task);
+    if (group) group->add(task);
+    task->start();
+  }
+}
+
+void RuntimeCore::cast_into(const std::shared_ptr<Session>& s, Action action,
+                            std::shared_ptr<AsyncGroup> group) {
+  touch(*s);
+  auto t0 = std::chrono::steady_clock::now();
+  enqueue(s, make_message([action = std::move(action), group = std::move(group),
+                           t0](Session* owner) mutable {
+            if (!owner) {
+              if (group) group->mark_processed(make_error(Errc::session_not_found));
+              return;
+            }
+            RuntimeCore& core = owner->core();
+            auto result = core.apply(*owner, action, group.get());
+            core.telemetry.emit(
+                EventKind::session_cast, std::chrono::steady_clock::now() - t0, [&] {
+                  Value meta = core.session_meta(*owner);
+                  meta["action_type"] = action.type;
+                  meta["result"] = result ? "ok" : std::string(to_string(result.error().code));
+                  return meta;
+                });
+          }));
+}
+
+}  // namespace sessproc

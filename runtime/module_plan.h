@@ -1,0 +1,82 @@
+// runtime/module_plan.h: the runtime's checked, indexed view of a loaded Module.
+//
+// Design decision: a Module describes itself with plain vectors (module.h); at load the
+// runtime validates that description once (a module with no session types, duplicate names,
+// bad prefixes or out-of-range slices is refused with a clear `invalid_module`) and builds
+// hash tables for the hot paths: handler lookup by (slice, type), routing by prefix, slice by
+// name. It also builds each session type's initial state once, shared by all its new sessions.
+// Plans are immutable and shared; a session keeps its plan alive, so an old module stays
+// loaded while anything still uses it (the basis for hot-loading).
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/module.h"
+
+namespace sessproc {
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+template <class T>
+using StringMap = std::unordered_map<std::string, T, StringHash, std::equal_to<>>;
+
+struct TypePlan;
+
+// A session's state: one handle per slice, in the session type's slice order. Immutable.
+struct StateData {
+  const TypePlan* type = nullptr;
+  std::vector<SliceState> slices;
+};
+
+struct SlicePlan {
+  std::string name;
+  std::optional<std::string> prefix;  // nullopt = catch-all
+  StringMap<const HandlerInfo*> handlers;
+  StringMap<bool> queries;
+};
+
+struct ModulePlan;
+
+struct TypePlan {
+  const ModulePlan* plan = nullptr;
+  std::size_t index = 0;  // in Module::session_types()
+  std::string name;
+  std::vector<std::uint32_t> slices;  // module slice indices, in declared order
+  std::optional<std::chrono::milliseconds> ttl;
+  bool has_init = false;
+  std::shared_ptr<const StateData> initial;
+  StringMap<std::vector<std::uint32_t>> by_prefix;  // prefix -> positions in `slices`
+  std::vector<std::uint32_t> catch_all;             // positions of catch-all slices
+  StringMap<std::uint32_t> by_name;                 // slice name -> position
+
+  const SlicePlan& slice(std::uint32_t pos) const;
+  const Module& module() const;
+  // The handler description for a slice (by position) and an already-stripped type, or null.
+  const HandlerInfo* handler(std::uint32_t pos, std::string_view type) const;
+};
+
+struct ModulePlan {
+  std::shared_ptr<const Module> module;
+  std::vector<SlicePlan> slices;
+  std::vector<TypePlan> types;  // never resized after build: TypePlan addresses are stable
+
+  static std::expected<std::shared_ptr<const ModulePlan>, Error> build(
+      std::shared_ptr<const Module> module);
+  const TypePlan* find_type(std::string_view name) const;
+};
+
+// The built-in module holding the "default" session type (no slices, state `{}`).
+std::shared_ptr<const Module> make_default_module();
+
+}  // namespace sessproc

@@ -1,0 +1,86 @@
+// runtime/router.cpp: the routing rules.
+#include "runtime/router.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "runtime/module_plan.h"
+
+namespace sessproc {
+
+namespace {
+Error bad(std::string reason) {
+  return make_error(Errc::invalid_action, {}, std::move(reason));
+}
+}  // namespace
+
+std::expected<void, Error> ActionRouter::route(const TypePlan& plan, const Action& action,
+                                               std::vector<RouteTarget>& out) {
+  out.clear();
+  const std::string_view type = action.type;
+  if (type.empty()) return std::unexpected(bad("the action type is empty"));
+  const auto npos = static_cast<std::uint32_t>(plan.slices.size());
+
+  if (auto it = action.meta.find("reducers"); it != action.meta.end() && it->is_array()) {
+    std::vector<bool> wanted(npos, false);
+    for (const auto& name : *it) {
+      if (!name.is_string())
+        return std::unexpected(bad("meta.reducers must be a list of slice names"));
+      auto found = plan.by_name.find(name.get_ref<const std::string&>());
+      if (found == plan.by_name.end()) {
+        return std::unexpected(bad(fmt::format("meta.reducers names no slice of this session: {}",
+                                               name.get_ref<const std::string&>())));
+      }
+      wanted[found->second] = true;
+    }
+    for (std::uint32_t pos = 0; pos < npos; ++pos) {
+      if (wanted[pos]) out.push_back({pos, type});
+    }
+    return {};
+  }
+
+  std::string_view prefix;
+  if (auto it = action.meta.find("reducer_prefix"); it != action.meta.end()) {
+    if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
+      return std::unexpected(bad("meta.reducer_prefix must be a non-empty string"));
+    }
+    prefix = it->get_ref<const std::string&>();
+  } else {
+    auto dot = type.find('.');
+    if (dot == 0) {
+      return std::unexpected(
+          bad(fmt::format("the type \"{}\" starts with '.' (an empty prefix)", type)));
+    }
+    if (dot == std::string_view::npos) {  // dotless: every slice, unchanged
+      for (std::uint32_t pos = 0; pos < npos; ++pos) out.push_back({pos, type});
+      return {};
+    }
+    if (dot + 1 == type.size()) {
+      return std::unexpected(
+          bad(fmt::format("the type \"{}\" has nothing after its prefix", type)));
+    }
+    prefix = type.substr(0, dot);
+  }
+
+  std::string_view stripped = type;
+  if (type.size() > prefix.size() && type.starts_with(prefix) && type[prefix.size()] == '.') {
+    stripped = type.substr(prefix.size() + 1);
+  }
+  auto matched = plan.by_prefix.find(prefix);
+  const std::vector<std::uint32_t>* prefixed =
+      matched == plan.by_prefix.end() ? nullptr : &matched->second;
+  // Merge the prefixed slices and the catch-alls in declared order.
+  std::size_t i = 0, j = 0;
+  const std::size_t ni = prefixed ? prefixed->size() : 0, nj = plan.catch_all.size();
+  while (i < ni || j < nj) {
+    if (j == nj || (i < ni && (*prefixed)[i] < plan.catch_all[j])) {
+      out.push_back({(*prefixed)[i++], stripped});
+    } else {
+      out.push_back({plan.catch_all[j++], type});
+    }
+  }
+  return {};
+}
+
+}  // namespace sessproc

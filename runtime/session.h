@@ -1,0 +1,145 @@
+// runtime/session.h: Session, one actor: an id, a state, a mailbox, and nothing else when idle.
+//
+// Design decision: a session is a passive object, not a thread. Whoever atomically claims it
+// (`try_claim`: a worker draining its mailbox, or a caller running a synchronous dispatch
+// itself when the session is idle) is its owner and the only one to touch its owner-only parts
+// until `release`; so each session handles one message at a time without a lock. The state is
+// published through an atomic shared pointer, so get_state reads it from any thread without
+// entering the session. Everything an idle session does not need (subscriptions, history,
+// async tasks, debounce/throttle state) hangs off one lazily allocated `SessionExtras`, which
+// keeps a fresh session around 200 bytes plus its id. The session embeds its TTL timer node.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/history.h"
+#include "runtime/mailbox.h"
+#include "runtime/module_plan.h"
+#include "runtime/state.h"
+#include "runtime/subscriptions.h"
+#include "runtime/ttl_wheel.h"
+
+namespace sessproc {
+
+class RuntimeCore;
+class Session;
+class AsyncTask;
+
+// A unit of work for a session, run by its owner. `s` is null when the session has stopped
+// in the meantime; the message must then answer "session not found".
+struct Message : MailboxNode {
+  virtual ~Message() = default;
+  virtual void run(Session* s) = 0;
+};
+
+template <class F>
+struct FnMessage final : Message {
+  explicit FnMessage(F f) : fn(std::move(f)) {}
+  void run(Session* s) override { fn(s); }
+  F fn;
+};
+
+template <class F>
+Message* make_message(F fn) {
+  return new FnMessage<F>(std::move(fn));
+}
+
+// Debounce/throttle bookkeeping of one handler (slice position + stripped type).
+struct RateState {
+  std::uint32_t pos = 0;
+  std::string type;
+  std::optional<Clock::time_point> last_fire;  // throttle
+  std::uint64_t generation = 0;                // debounce: the timer that may fire
+  std::optional<Action> pending;               // debounce: the action to apply
+};
+
+struct SessionExtras {
+  explicit SessionExtras(std::size_t history_size) : history(history_size) {}
+  ~SessionExtras();
+  SubscriptionList subscriptions;
+  History history;
+  std::vector<std::shared_ptr<AsyncTask>> tasks;
+  std::vector<RateState> rates;
+  std::size_t memory_bytes() const;
+};
+
+class Session final : public TimerNode, public std::enable_shared_from_this<Session> {
+ public:
+  Session(RuntimeCore& core, std::string id, std::shared_ptr<const ModulePlan> plan,
+          const TypePlan& type, std::shared_ptr<const StateData> state, Clock::time_point now,
+          std::chrono::nanoseconds ttl);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // ----- identity (any thread) ------------------------------------------------------------
+  const std::string& id() const { return id_; }
+  const TypePlan& type() const { return *type_; }
+  const std::shared_ptr<const ModulePlan>& plan() const { return plan_; }
+  RuntimeCore& core() const { return *core_; }
+
+  // ----- state (any thread reads; the owner publishes) -------------------------------------
+  std::shared_ptr<const StateData> state() const { return state_.load(std::memory_order_acquire); }
+  StateSnapshot snapshot() const { return StateSnapshot(state(), plan_); }
+  void publish(std::shared_ptr<const StateData> next) {
+    state_.store(std::move(next), std::memory_order_release);
+  }
+
+  // ----- scheduling ------------------------------------------------------------------------
+  bool try_claim() {
+    bool idle = false;
+    return busy_.compare_exchange_strong(idle, true);
+  }
+  void release() { busy_.store(false); }
+  Mailbox& mailbox() { return mailbox_; }
+
+  // ----- liveness and activity -------------------------------------------------------------
+  bool stopped() const { return stopped_.load(std::memory_order_acquire); }
+  void mark_stopped() { stopped_.store(true, std::memory_order_release); }
+  void touch(Clock::time_point now) {
+    last_activity_.store(now.time_since_epoch().count(), std::memory_order_relaxed);
+  }
+  Clock::time_point deadline() const {
+    return Clock::time_point(
+        std::chrono::nanoseconds(last_activity_.load(std::memory_order_relaxed) + ttl_ns_));
+  }
+  bool faulted() const { return faulted_.load(std::memory_order_relaxed); }
+  void set_faulted(bool f) { faulted_.store(f, std::memory_order_relaxed); }
+
+  // ----- owner-only ------------------------------------------------------------------------
+  SessionExtras& extras();  // created on first use
+  SessionExtras* extras_if() { return extras_.get(); }
+  void drop_extras() {
+    extras_.reset();
+    extras_bytes_.store(0, std::memory_order_relaxed);
+  }
+  // Owner: refreshes the extras' size that session_stats() reads from any thread.
+  void note_extras() {
+    extras_bytes_.store(extras_ ? static_cast<std::uint32_t>(extras_->memory_bytes()) : 0,
+                        std::memory_order_relaxed);
+  }
+  std::size_t memory_bytes() const;
+
+ private:
+  RuntimeCore* core_;
+  std::string id_;
+  std::shared_ptr<const ModulePlan> plan_;
+  const TypePlan* type_;
+  std::atomic<std::shared_ptr<const StateData>> state_;
+  Mailbox mailbox_;
+  std::atomic<bool> busy_{false};
+  std::atomic<bool> stopped_{false};
+  std::atomic<bool> faulted_{false};
+  std::atomic<std::uint32_t> extras_bytes_{0};
+  std::atomic<std::int64_t> last_activity_;
+  std::int64_t ttl_ns_;
+  std::unique_ptr<SessionExtras> extras_;
+};
+
+}  // namespace sessproc

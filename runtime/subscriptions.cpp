@@ -1,0 +1,107 @@
+// runtime/subscriptions.cpp: delivering values to subscribers.
+#include "runtime/subscriptions.h"
+
+#include <algorithm>
+
+#include "runtime/module_plan.h"
+
+namespace sessproc {
+
+namespace {
+void call_sink(const Sink& sink, std::string_view event, const Value& value) {
+  try {
+    sink(event, value);
+  } catch (...) {
+    // A broken subscriber must not hurt the session; it simply misses this value.
+  }
+}
+}  // namespace
+
+std::expected<void, Error> SubscriptionList::add(SubscriptionId id, Selector selector,
+                                                 std::string event, Sink sink,
+                                                 std::weak_ptr<const void> owner, bool has_owner,
+                                                 const StateSnapshot& current) {
+  if (!sink) return std::unexpected(make_error(Errc::invalid_argument, {}, "the sink is empty"));
+  Entry e{id, std::move(selector), std::move(event), std::move(sink), std::move(owner), has_owner};
+  if (const std::string* path = e.selector.path()) {
+    auto first = e.selector(current);
+    if (!first && first.error().code == Errc::invalid_selector)
+      return std::unexpected(first.error());
+    if (!path->empty() && current.data()) {
+      auto name = std::string_view(*path).substr(0, path->find('.'));
+      auto it = current.data()->type->by_name.find(name);
+      if (it != current.data()->type->by_name.end()) e.slice_pos = it->second;
+    }
+  }
+  deliver(e, current);
+  // While notifying, entries must not move: park new ones until the loop ends.
+  (notifying_ > 0 ? pending_ : subs_).push_back(std::move(e));
+  return {};
+}
+
+bool SubscriptionList::remove(SubscriptionId id) {
+  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+    if (it->id == id) {
+      pending_.erase(it);
+      return true;
+    }
+  }
+  for (auto& e : subs_) {
+    if (e.id == id && !e.removed) {
+      e.removed = true;
+      if (notifying_ == 0) std::erase_if(subs_, [](const Entry& x) { return x.removed; });
+      return true;
+    }
+  }
+  return false;
+}
+
+std::size_t SubscriptionList::size() const {
+  return static_cast<std::size_t>(
+      std::count_if(subs_.begin(), subs_.end(), [this](const Entry& e) { return !gone(e); }) +
+      pending_.size());
+}
+
+bool SubscriptionList::deliver(Entry& e, const StateSnapshot& state) {
+  auto value = e.selector(state);
+  if (!value) {
+    if (e.fault_reported) return false;
+    e.fault_reported = true;
+    call_sink(e.sink, kSelectorErrorEvent, to_json(value.error()));
+    return true;
+  }
+  e.fault_reported = false;
+  if (e.has_last && strict_equal(e.last, *value)) return false;
+  e.last = std::move(*value);
+  e.has_last = true;
+  call_sink(e.sink, e.event, e.last);
+  return true;
+}
+
+std::size_t SubscriptionList::notify(const StateSnapshot& before, const StateSnapshot& after) {
+  if (subs_.empty()) return 0;
+  std::size_t sent = 0;
+  ++notifying_;
+  for (std::size_t i = 0; i < subs_.size(); ++i) {
+    if (gone(subs_[i])) {
+      subs_[i].removed = true;
+      continue;
+    }
+    const std::uint32_t pos = subs_[i].slice_pos;
+    if (pos != UINT32_MAX && before.data() && after.data() &&
+        before.data()->type == after.data()->type &&
+        before.data()->slices[pos] == after.data()->slices[pos]) {
+      continue;  // the slice this path reads is the very same value
+    }
+    if (deliver(subs_[i], after)) ++sent;
+  }
+  --notifying_;
+  if (notifying_ == 0) {
+    std::erase_if(subs_, [](const Entry& x) { return x.removed; });
+    for (auto& e : pending_) subs_.push_back(std::move(e));
+    pending_.clear();
+  }
+  return sent;
+}
+
+}  // namespace sessproc

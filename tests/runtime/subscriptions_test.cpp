@@ -1,0 +1,145 @@
+// tests/runtime/subscriptions_test.cpp: current value at once, then only on change.
+#include "fixture.h"
+
+using namespace sessproc;
+using namespace sessproc::test;
+
+TEST_CASE("a subscriber gets the current value at once, then only changes of its selection") {
+  Fixture f;
+  REQUIRE(f.rt->start("s", "app"));
+  Recorder rec;
+  auto sub = f.rt->subscribe("s", "counter.count", rec.sink());
+  REQUIRE(sub);
+  REQUIRE(rec.got.size() == 1);
+  CHECK(rec.got[0] == std::pair<std::string, Value>{"state_changed", 0});
+  REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  REQUIRE(f.rt->dispatch("s", "user.loading", true));  // another slice: no notification
+  REQUIRE(f.rt->dispatch("s", "counter.set", 1));      // same value: no notification
+  REQUIRE(f.rt->dispatch("s", "counter.set", 4));
+  REQUIRE(rec.got.size() == 3);
+  CHECK(rec.got[1].second == 1);
+  CHECK(rec.got[2].second == 4);
+}
+
+TEST_CASE("two subscribers both receive, each with its own selection and event") {
+  Fixture f;
+  REQUIRE(f.rt->start("s", "app"));
+  Recorder a, b;
+  REQUIRE(f.rt->subscribe("s", "counter.count", "count", a.sink()));
+  REQUIRE(f.rt->subscribe(
+      "s",
+      [](const StateSnapshot& st) {
+        return Value(st.select("counter.count").value().get<int>() * 10);
+      },
+      "scaled", b.sink()));
+  REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  CHECK(a.got.back() == std::pair<std::string, Value>{"count", 1});
+  CHECK(b.got.back() == std::pair<std::string, Value>{"scaled", 10});
+  CHECK(a.got.size() == 2);
+  CHECK(b.got.size() == 2);
+}
+
+TEST_CASE("equality is exact: 1 and 1.0 differ") {
+  Fixture f;
+  REQUIRE(f.rt->start("s"));  // default type: state {}
+  auto mod = native::ModuleBuilder("anyval");
+  native::Slice<Value> box("box", Value(1));
+  box.on<Value>("put", [](Value& s, const Value& v) { s = v; });
+  mod.slice(box).session("boxed", {"box"});
+  REQUIRE(f.rt->load(mod.build().value()));
+  REQUIRE(f.rt->start("b", "boxed"));
+  Recorder rec;
+  REQUIRE(f.rt->subscribe("b", "box", rec.sink()));
+  REQUIRE(f.rt->dispatch("b", "box.put", 1.0));
+  REQUIRE(f.rt->dispatch("b", "box.put", 1.0));
+  REQUIRE(f.rt->dispatch("b", "box.put", 1));
+  REQUIRE(rec.got.size() == 3);
+  CHECK(rec.got[1].second.is_number_float());
+  CHECK(rec.got[2].second.is_number_integer());
+}
+
+TEST_CASE("unsubscribe stops notifications") {
+  Fixture f;
+  REQUIRE(f.rt->start("s", "app"));
+  Recorder rec;
+  auto sub = f.rt->subscribe("s", "counter.count", rec.sink());
+  REQUIRE(f.rt->unsubscribe("s", *sub));
+  REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  CHECK(rec.got.size() == 1);
+  CHECK(f.rt->unsubscribe("s", *sub).error().code == Errc::invalid_argument);
+  CHECK(f.rt->unsubscribe("nope", *sub).error().code == Errc::session_not_found);
+}
+
+TEST_CASE("a subscriber whose owner is gone is dropped") {
+  Fixture f;
+  REQUIRE(f.rt->start("s", "app"));
+  Recorder rec;
+  auto owner = std::make_shared<int>(0);
+  REQUIRE(f.rt->subscribe("s", "counter.count", "state_changed", rec.sink(), owner));
+  REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  CHECK(rec.got.size() == 2);
+  owner.reset();  // the WebSocket closed
+  REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  CHECK(rec.got.size() == 2);
+}
+
+TEST_CASE("a faulting selector is reported once and never hurts the session") {
+  Fixture f;
+  REQUIRE(f.rt->start("s", "app"));
+  Recorder rec, healthy;
+  REQUIRE(f.rt->subscribe(
+      "s",
+      [](const StateSnapshot& st) -> Value {
+        auto n = st.select("counter.count").value().get<int>();
+        if (n >= 1) throw std::runtime_error("too big");
+        return n;
+      },
+      rec.sink()));
+  REQUIRE(f.rt->subscribe("s", "counter.count", healthy.sink()));
+  REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  REQUIRE(rec.got.size() == 2);
+  CHECK(rec.got[1].first == "selector_error");
+  CHECK(rec.got[1].second["code"] == "selector_fault");
+  CHECK(healthy.got.size() == 3);
+  CHECK(f.at("s", "counter.count") == 2);
+}
+
+TEST_CASE("a throwing sink is ignored; invalid selector paths are refused") {
+  Fixture f;
+  REQUIRE(f.rt->start("s", "app"));
+  REQUIRE(f.rt->subscribe("s", "counter.count", [](std::string_view, const Value&) {
+    throw std::runtime_error("sink broke");
+  }));
+  REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  CHECK(f.at("s", "counter.count") == 1);
+  CHECK(f.rt->subscribe("s", "counter.nope", Sink([](std::string_view, const Value&) {}))
+            .error()
+            .code == Errc::invalid_selector);
+  CHECK(f.rt->subscribe("s", "counter.count", Sink()).error().code == Errc::invalid_argument);
+  CHECK(f.rt->subscribe("x", "counter.count", Sink([](std::string_view, const Value&) {}))
+            .error()
+            .code == Errc::session_not_found);
+}
+
+TEST_CASE("a sink may unsubscribe itself or subscribe again while being notified") {
+  Fixture f;
+  REQUIRE(f.rt->start("s", "app"));
+  Recorder later;
+  SubscriptionId self = 0;
+  int calls = 0;
+  auto sub = f.rt->subscribe("s", "counter.count", [&](std::string_view, const Value& v) {
+    ++calls;
+    if (v == 1) {
+      CHECK(f.rt->unsubscribe("s", self));
+      CHECK(f.rt->subscribe("s", "counter.count", later.sink()));
+    }
+  });
+  REQUIRE(sub);
+  self = *sub;
+  REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  CHECK(calls == 2);
+  REQUIRE(later.got.size() == 2);
+  CHECK(later.got[1].second == 2);
+}
