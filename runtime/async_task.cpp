@@ -65,7 +65,7 @@ void AsyncTask::finish_locked(TaskStatus status, std::optional<Error> error) {
   status_ = status;
   error_ = std::move(error);
   run_.reset();  // a cancelled handler is destroyed without being resumed
-  if (group_) group_->task_finished();
+  if (auto group = group_.lock()) group->task_finished();
 }
 
 void AsyncTask::cancel() {

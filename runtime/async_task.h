@@ -60,7 +60,7 @@ class AsyncTask final : public AsyncContext, public std::enable_shared_from_this
   std::string session_id_;
   std::uint32_t pos_;
   std::string type_;
-  std::shared_ptr<AsyncGroup> group_;
+  std::weak_ptr<AsyncGroup> group_;  // weak: the group owns its tasks, not the reverse
   mutable std::mutex mu_;
   std::unique_ptr<AsyncRun> run_;
   TaskStatus status_ = TaskStatus::pending;

@@ -1,6 +1,8 @@
 // runtime/core.cpp: RuntimeCore's life cycle, actor mechanics, modules and session start/stop.
 #include "runtime/core.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -59,7 +61,7 @@ RuntimeCore::RuntimeCore(RuntimeConfig cfg)
     : config(std::move(cfg)),
       clock(make_clock(config)),
       logger(config.logger ? config.logger : spdlog::default_logger()),
-      registry(config.registry_shards),
+      registry(config.registry_shards, std::min<std::size_t>(config.max_sessions, 1u << 20)),
       timers(*clock, config.timer_tick),
       rate_limiter(config.rate_limit, *clock),
       scheduler_(config.scheduler ? config.scheduler
@@ -207,14 +209,17 @@ std::expected<void, Error> RuntimeCore::start(std::string_view id, std::string_v
     });
     return fail(make_error(Errc::rate_limit_exceeded, {}, {}, config.rate_limit));
   }
-  if (registry.contains(id)) return fail(make_error(Errc::already_started, std::string(id)));
-  LoadedType loaded;
+  LoadedType loaded{};
   {
     std::shared_lock lock(types_mu);
-    auto it = types.find(wanted);
-    if (it == types.end()) return fail(make_error(Errc::unknown_session_type, std::string(wanted)));
-    loaded = it->second;
+    if (auto it = types.find(wanted); it != types.end()) loaded = it->second;
   }
+  // Duplicates are reported before the type and init. Without init, the insertion below
+  // detects them anyway, which saves a registry probe on the hot path.
+  if ((!loaded.type || loaded.type->has_init) && registry.contains(id)) {
+    return fail(make_error(Errc::already_started, std::string(id)));
+  }
+  if (!loaded.type) return fail(make_error(Errc::unknown_session_type, std::string(wanted)));
   const TypePlan& type = *loaded.type;
   std::shared_ptr<const StateData> state = type.initial;
   if (type.has_init) {

@@ -9,9 +9,12 @@
 
 namespace sessproc {
 
-Registry::Registry(std::size_t shards)
+Registry::Registry(std::size_t shards, std::size_t expected)
     : count_(std::bit_ceil(shards == 0 ? std::size_t{1} : shards)) {
   shards_ = std::make_unique<Shard[]>(count_);
+  if (expected > 0) {
+    for (std::size_t i = 0; i < count_; ++i) shards_[i].map.reserve(expected / count_ + 1);
+  }
 }
 
 Registry::Shard& Registry::shard_of(std::string_view id) const {

@@ -20,7 +20,8 @@ class Session;
 
 class Registry {
  public:
-  explicit Registry(std::size_t shards);
+  // `expected` sessions are spread over the shards up front, so that growth rarely rehashes.
+  Registry(std::size_t shards, std::size_t expected = 0);
 
   std::shared_ptr<Session> find(std::string_view id) const;
   bool contains(std::string_view id) const;

@@ -8,6 +8,10 @@ struct OneShot final : TimerNode {
   Task task;
 };
 
+void one_shot_dispose(TimerNode* node) {
+  delete static_cast<OneShot*>(node);
+}
+
 void one_shot_due(TimerNode* node, Timers&, std::vector<Task>& after) {
   auto* shot = static_cast<OneShot*>(node);
   after.push_back(std::move(shot->task));
@@ -30,7 +34,7 @@ void Timers::after(std::chrono::nanoseconds delay, Task task) {
   auto* shot = new OneShot;
   shot->task = std::move(task);
   shot->on_due = &one_shot_due;
-  shot->owned = true;
+  shot->dispose = &one_shot_dispose;
   link(shot, clock_.now() + delay);
 }
 

@@ -16,7 +16,7 @@ TimerWheel::~TimerWheel() {
       while (n != &head) {
         TimerNode* next = n->next;
         n->prev = n->next = nullptr;
-        if (n->owned) delete n;
+        if (n->dispose) n->dispose(n);
         n = next;
       }
       head.prev = head.next = &head;

@@ -29,7 +29,8 @@ struct TimerNode {
   TimerNode* next = nullptr;
   std::uint64_t expires = 0;  // tick
   TimerDue on_due = nullptr;
-  bool owned = false;  // the wheel deletes it when destroyed (one-shot timers)
+  // Set on nodes the wheel owns (one-shot timers): frees a node still linked at destruction.
+  void (*dispose)(TimerNode* node) = nullptr;
   bool linked() const { return prev != nullptr; }
 };
 
@@ -40,7 +41,7 @@ class TimerWheel {
   static constexpr int kSlots = 1 << kBits;
 
   TimerWheel();
-  ~TimerWheel();  // unlinks every node, deletes the owned ones
+  ~TimerWheel();  // unlinks every node, disposes of the owned ones
   TimerWheel(const TimerWheel&) = delete;
   TimerWheel& operator=(const TimerWheel&) = delete;
 
