@@ -156,6 +156,8 @@ std::expected<void, Error> RuntimeCore::load(std::shared_ptr<const Module> modul
     std::unique_lock lock(types_mu);
     for (const auto& t : (*plan)->types) {
       if (auto it = types.find(t.name); it != types.end()) {
+        // The built-in "default" type gives way to a user's own `session default`.
+        if (it->second.plan->module->name() == kBuiltinModuleName) continue;
         const bool same_module = it->second.plan->module->name() == (*plan)->module->name();
         return fail(make_error(
             Errc::invalid_module, {},
@@ -165,7 +167,7 @@ std::expected<void, Error> RuntimeCore::load(std::shared_ptr<const Module> modul
                               it->second.plan->module->name())));
       }
     }
-    for (const auto& t : (*plan)->types) types.emplace(t.name, LoadedType{*plan, &t});
+    for (const auto& t : (*plan)->types) types.insert_or_assign(t.name, LoadedType{*plan, &t});
   }
   telemetry.emit(EventKind::module_load, since(t0), [&] {
     Value types_json = Value::array();

@@ -21,7 +21,7 @@ bool valid_prefix(std::string_view p) {
 class DefaultModule final : public Module {
  public:
   DefaultModule() { types_.push_back(SessionTypeInfo{"default", {}, std::nullopt, false}); }
-  std::string_view name() const override { return "sessproc.default"; }
+  std::string_view name() const override { return kBuiltinModuleName; }
   std::span<const SliceInfo> slices() const override { return {}; }
   std::span<const SessionTypeInfo> session_types() const override { return types_; }
   SliceState initial_state(std::size_t) const override { return nullptr; }

@@ -22,6 +22,10 @@
 
 namespace sessproc {
 
+// The module that provides the built-in "default" session type (no slices); a loaded
+// module's own `default` type replaces it.
+inline constexpr std::string_view kBuiltinModuleName = "sessproc.default";
+
 struct StringHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const noexcept {

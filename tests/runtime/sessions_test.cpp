@@ -1,5 +1,6 @@
 // tests/runtime/sessions_test.cpp: start checks in order, the registry and its lookups.
 #include "fixture.h"
+#include "test_module.h"
 
 using namespace sessproc;
 using namespace sessproc::test;
@@ -159,4 +160,17 @@ TEST_CASE("idle sessions are small: 10,000 fresh sessions share their initial st
   CHECK(stats.count == 10'000);
   CHECK(stats.average_bytes < 1024);
   MESSAGE("average bytes per idle session: " << stats.average_bytes);
+}
+
+TEST_CASE("a module's own `default` session type replaces the built-in one") {
+  Fixture f(manual_config(), false);
+  REQUIRE(f.rt->start("before"));  // the built-in default type: no slices
+  native::ModuleBuilder b("mine");
+  b.slice(recorder("a", {"ping"})).session("default", {"a"});
+  REQUIRE(f.rt->load(b.build().value()));
+  REQUIRE(f.rt->start("after"));
+  auto applied = f.rt->dispatch("after", "a.ping");
+  REQUIRE(applied);
+  CHECK(f.rt->get_state("after")->to_json().contains("a"));
+  CHECK_FALSE(f.rt->get_state("before")->to_json().contains("a"));
 }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# run_runtime_bench.sh: builds the runtime benchmarks in Release and prints every figure.
+#
+# Usage: bench/run_runtime_bench.sh [BUILD_DIR]   (default: build-bench next to this repo's
+# top CMakeLists.txt). Configures BUILD_DIR as a Release build if needed, builds
+# runtime_gbench and runtime_driver with -j2, then runs, in order: the Google Benchmark
+# timings (registry lookups, sync dispatch on 1 and 2 threads) and the driver's figures
+# (session creation, memory per idle session, dispatch latency, notifications, TTL expiry).
+# Each figure line carries the 1-minute load average when it was taken: the machine is shared.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+build_dir=${1:-$repo/build-bench}
+
+if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
+  cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+build_type=$(grep -m1 '^CMAKE_BUILD_TYPE:' "$build_dir/CMakeCache.txt" | cut -d= -f2)
+if [[ "$build_type" != "Release" ]]; then
+  echo "error: $build_dir is a $build_type build; the benchmarks need Release" >&2
+  exit 2
+fi
+ninja -C "$build_dir" -j2 runtime_gbench runtime_driver >/dev/null
+
+echo "== machine: $(nproc) cores, $(uptime)"
+echo "== registry lookups and sync dispatch (Google Benchmark, 100,000 sessions)"
+"$build_dir/bench/runtime_gbench" --benchmark_min_time=2 \
+  --benchmark_counters_tabular=true
+echo
+echo "== registry lookups with 1,000 sessions (the table fits in cache), for comparison"
+"$build_dir/bench/runtime_gbench" --sessions=1000 --benchmark_filter=lookup \
+  --benchmark_min_time=1 --benchmark_counters_tabular=true 2>&1 | grep '^lookup'
+echo
+echo "== creation, memory, latency, notifications, TTL (runtime_driver)"
+"$build_dir/bench/runtime_driver" all
+echo
+echo "== done: $(uptime)"

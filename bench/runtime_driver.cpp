@@ -1,0 +1,294 @@
+// runtime_driver.cpp: the runtime benchmarks that do not fit Google Benchmark.
+//
+// Each measurement builds its own Runtime over the workload (bench/workload.reducer through
+// the interpreter), so one cannot warm or pollute another:
+//   create   sessions started per second (Runtime::start, 1 and 2 caller threads)
+//   memory   RSS delta per idle session (from /proc/self/statm), with --big sessions
+//   latency  p50/p99/p99.9 of one synchronous `counter.increment` to a random session
+//   notify   subscription notifications per second, one subscriber per session
+//   ttl      time to expire --big idle sessions, and RSS before, during and after
+// Usage: runtime_driver [create|memory|latency|notify|ttl|all] [--sessions=N] [--big=N]
+//        [--workload=PATH]. Defaults: all, 100,000 sessions, 1,000,000 for memory and ttl.
+#include <malloc.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "bench/workload.h"
+#include "runtime/scheduler.h"
+
+namespace {
+
+using sessproc::Runtime;
+using Clock = std::chrono::steady_clock;
+namespace bench = sessproc::bench;
+
+struct Options {
+  std::string what = "all";
+  std::size_t sessions = 100'000;
+  std::size_t big = 1'000'000;
+  std::string workload = bench::default_workload_path();
+};
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+double mib(double bytes) {
+  return bytes / (1024.0 * 1024.0);
+}
+
+// Prints one figure line: name, value, unit, then how it was taken and the machine load.
+void report(const std::string& name, double value, const std::string& unit,
+            const std::string& how) {
+  fmt::print("{:<34} {:>14.1f} {:<12} [{}; load {}]\n", name, value, unit, how,
+             bench::load_average());
+  std::fflush(stdout);
+}
+
+// A runtime with the workload loaded; exits the process on failure (a benchmark setup bug).
+std::unique_ptr<Runtime> make_runtime(const std::shared_ptr<const sessproc::Module>& module,
+                                      sessproc::RuntimeConfig config) {
+  auto runtime = std::make_unique<Runtime>(std::move(config));
+  if (auto loaded = runtime->load(module); !loaded) {
+    fmt::print(stderr, "error: {}\n", sessproc::message(loaded.error()));
+    std::exit(1);
+  }
+  return runtime;
+}
+
+void start_all(Runtime& runtime, const std::vector<std::string>& ids, std::size_t from,
+               std::size_t to) {
+  for (std::size_t i = from; i < to; ++i) {
+    if (auto started = runtime.start(ids[i]); !started) {
+      fmt::print(stderr, "error: start {}: {}\n", ids[i], sessproc::message(started.error()));
+      std::exit(1);
+    }
+  }
+}
+
+// Runs fn(thread_index, from, to) on `threads` threads over [0, n), split evenly.
+template <class F>
+void split(std::size_t threads, std::size_t n, F fn) {
+  std::vector<std::thread> pool;
+  for (std::size_t t = 0; t < threads; ++t) {
+    pool.emplace_back([=] { fn(t, n * t / threads, n * (t + 1) / threads); });
+  }
+  for (auto& th : pool) th.join();
+}
+
+// ----- create -------------------------------------------------------------------------------
+
+void bench_create(const std::shared_ptr<const sessproc::Module>& module, const Options& o) {
+  const auto ids = bench::make_ids(o.sessions);
+  for (std::size_t threads : {1, 2}) {
+    double best = 0;
+    for (int round = 0; round < 3; ++round) {
+      auto runtime = make_runtime(module, bench::bench_config(o.sessions));
+      auto t0 = Clock::now();
+      split(threads, ids.size(), [&](std::size_t, std::size_t from, std::size_t to) {
+        start_all(*runtime, ids, from, to);
+      });
+      best = std::max(best, static_cast<double>(ids.size()) / seconds_since(t0));
+    }
+    report(fmt::format("session creation, {} thread(s)", threads), best, "sessions/s",
+           fmt::format("Runtime::start of {} new sessions, best of 3 fresh runtimes", ids.size()));
+  }
+}
+
+// ----- memory -------------------------------------------------------------------------------
+
+void bench_memory(const std::shared_ptr<const sessproc::Module>& module, const Options& o) {
+  const auto ids = bench::make_ids(o.big);
+  auto runtime = make_runtime(module, bench::bench_config(o.big));
+  const auto before = static_cast<double>(bench::rss_bytes());
+  start_all(*runtime, ids, 0, ids.size());
+  const auto after = static_cast<double>(bench::rss_bytes());
+  report("memory per idle session", (after - before) / static_cast<double>(ids.size()), "bytes",
+         fmt::format("RSS delta {:.1f} MiB over {} started sessions (ids made beforehand)",
+                     mib(after - before), ids.size()));
+  auto stats = runtime->session_stats();
+  report("  session_stats() average", static_cast<double>(stats.average_bytes), "bytes",
+         "the runtime's own estimate, for comparison");
+}
+
+// ----- latency ------------------------------------------------------------------------------
+
+void bench_latency(const std::shared_ptr<const sessproc::Module>& module, const Options& o) {
+  const auto ids = bench::make_ids(o.sessions);
+  auto runtime = make_runtime(module, bench::bench_config(o.sessions));
+  start_all(*runtime, ids, 0, ids.size());
+  bench::Rng rng(42);
+  const std::size_t warmup = ids.size();
+  for (std::size_t i = 0; i < warmup; ++i) (void)runtime->dispatch(ids[i], "counter.increment");
+  const std::size_t samples = std::max<std::size_t>(1000, 5 * ids.size());
+  std::vector<std::int64_t> ns(samples);
+  std::size_t failures = 0;
+  for (auto& sample : ns) {
+    const auto& id = ids[rng.below(ids.size())];
+    auto t0 = Clock::now();
+    auto result = runtime->dispatch(id, "counter.increment");
+    sample = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
+    if (!result) ++failures;
+  }
+  std::sort(ns.begin(), ns.end());
+  auto at = [&](double q) {
+    return static_cast<double>(ns[static_cast<std::size_t>(q * (samples - 1))]);
+  };
+  auto how = fmt::format("{} timed sync dispatches from 1 thread, random sessions of {}", samples,
+                         ids.size());
+  report("sync dispatch latency p50", at(0.50), "ns", how);
+  report("sync dispatch latency p99", at(0.99), "ns", how);
+  report("sync dispatch latency p99.9", at(0.999), "ns", how);
+  if (failures) fmt::print("  ({} dispatches failed)\n", failures);
+}
+
+// ----- notify -------------------------------------------------------------------------------
+
+void bench_notify(const std::shared_ptr<const sessproc::Module>& module, const Options& o) {
+  const auto ids = bench::make_ids(o.sessions);
+  auto runtime = make_runtime(module, bench::bench_config(o.sessions));
+  start_all(*runtime, ids, 0, ids.size());
+  std::atomic<std::size_t> delivered{0};
+  for (const auto& id : ids) {
+    auto sub =
+        runtime->subscribe(id, "counter.count", [&](std::string_view, const sessproc::Value&) {
+          delivered.fetch_add(1, std::memory_order_relaxed);
+        });
+    if (!sub) {
+      fmt::print(stderr, "error: subscribe: {}\n", sessproc::message(sub.error()));
+      std::exit(1);
+    }
+  }
+  const std::size_t rounds = 5;
+  delivered.store(0);
+  auto t0 = Clock::now();
+  split(2, ids.size(), [&](std::size_t, std::size_t from, std::size_t to) {
+    for (std::size_t r = 0; r < rounds; ++r) {
+      for (std::size_t i = from; i < to; ++i) (void)runtime->dispatch(ids[i], "counter.increment");
+    }
+  });
+  const double elapsed = seconds_since(t0);
+  const auto got = delivered.load();
+  report("subscription notifications, dispatch", static_cast<double>(got) / elapsed,
+         "notifications/s",
+         fmt::format("{} sync increments from 2 threads, 1 `counter.count` subscriber per "
+                     "session, {} of {} expected notifications delivered",
+                     rounds * ids.size(), got, rounds * ids.size()));
+  // The same through broadcast: one call casts the increment to every session, the two
+  // workers apply them and notify; timed until the last notification arrived.
+  delivered.store(0);
+  const std::size_t expected = rounds * ids.size();
+  t0 = Clock::now();
+  for (std::size_t r = 0; r < rounds; ++r) (void)runtime->broadcast("counter.increment");
+  while (delivered.load() < expected && seconds_since(t0) < 60) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  const double broadcast_elapsed = seconds_since(t0);
+  report("subscription notifications, broadcast",
+         static_cast<double>(delivered.load()) / broadcast_elapsed, "notifications/s",
+         fmt::format("{} broadcasts of the increment to all {} sessions, applied by the 2 "
+                     "workers; {} of {} notifications delivered",
+                     rounds, ids.size(), delivered.load(), expected));
+}
+
+// ----- ttl ----------------------------------------------------------------------------------
+
+void bench_ttl(const std::shared_ptr<const sessproc::Module>& module, const Options& o) {
+  const auto ids = bench::make_ids(o.big);
+  auto clock = std::make_shared<sessproc::ManualClock>();
+  auto config = bench::bench_config(o.big);
+  config.clock = clock;
+  config.timer_thread = false;  // the benchmark fires the timers itself, after moving the clock
+  config.session_ttl = std::chrono::minutes(1);
+  auto runtime = make_runtime(module, config);
+  malloc_trim(0);
+  const auto baseline = static_cast<double>(bench::rss_bytes());
+  start_all(*runtime, ids, 0, ids.size());
+  const auto full = static_cast<double>(bench::rss_bytes());
+  clock->advance(std::chrono::seconds(61));
+  auto t0 = Clock::now();
+  runtime->poll_timers();  // collects the due sessions and posts their expiry to the workers
+  const double poll = seconds_since(t0);
+  // Done when the last id is gone; ids are checked in order, each once it is gone. A minute
+  // at most, so that a runtime bug cannot hang the benchmark.
+  std::size_t left = 0;
+  for (const auto& id : ids) {
+    while (runtime->started(id) && seconds_since(t0) < 60) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    if (runtime->started(id)) ++left;
+  }
+  if (left != 0) fmt::print("  ({} sessions still running after 60 s)\n", left);
+  const double total = seconds_since(t0);
+  const auto after = static_cast<double>(bench::rss_bytes());
+  malloc_trim(0);
+  const auto trimmed = static_cast<double>(bench::rss_bytes());
+  report("TTL expiry of idle sessions", total * 1000, "ms",
+         fmt::format("{} sessions, clock moved past the TTL, poll_timers() to the last one "
+                     "gone ({:.3f} s in poll_timers itself)",
+                     ids.size(), poll));
+  report("  expiry rate", static_cast<double>(ids.size()) / total, "sessions/s", "same run");
+  report("  RSS above baseline, full", mib(full - baseline), "MiB", "all sessions live");
+  report("  RSS above baseline, expired", mib(after - baseline), "MiB", "after the last expiry");
+  report("  RSS above baseline, trimmed", mib(trimmed - baseline), "MiB",
+         "after malloc_trim(0) returned freed heap to the OS");
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--sessions=", 0) == 0) {
+      o.sessions = std::stoul(a.substr(11));
+    } else if (a.rfind("--big=", 0) == 0) {
+      o.big = std::stoul(a.substr(6));
+    } else if (a.rfind("--workload=", 0) == 0) {
+      o.workload = a.substr(11);
+    } else if (a.rfind("--", 0) != 0) {
+      o.what = a;
+    } else {
+      fmt::print(stderr, "unknown option {}\n", a);
+      std::exit(2);
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o = parse(argc, argv);
+  auto module = bench::compile_workload(o.workload);
+  if (!module) {
+    fmt::print(stderr, "error: {}\n", module.error());
+    return 1;
+  }
+  const bool all = o.what == "all";
+  bool known = false;
+  auto run = [&](const char* name, auto fn) {
+    if (all || o.what == name) {
+      known = true;
+      fn(*module, o);
+    }
+  };
+  run("create", bench_create);
+  run("memory", bench_memory);
+  run("latency", bench_latency);
+  run("notify", bench_notify);
+  run("ttl", bench_ttl);
+  if (!known) {
+    fmt::print(stderr, "unknown benchmark {}; use create, memory, latency, notify, ttl or all\n",
+               o.what);
+    return 2;
+  }
+  return 0;
+}
