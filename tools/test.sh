@@ -6,6 +6,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${SESSPROC_BUILD_DIR:-$root/build}
 jobs=$(nproc)
+# Let ccache share results between clones of the repository in different folders.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 bash "$root/tools/install-deps.sh"
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
