@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "compiler/driver/big_stack.h"
+#include "compiler/driver/build_command.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/report.h"
 #include "compiler/driver/run_command.h"
@@ -75,6 +76,15 @@ int sessc_main(int argc, char** argv) {
       ->check(CLI::IsMember({"interp", "jit", "cpp"}));
   add_report_options(*run_app, run.report);
 
+  BuildCommand build;
+  CLI::App* build_app =
+      app.add_subcommand("build", "Emit FILES as C++ (NAME.h, NAME.cpp) into DIR");
+  build_app->add_option("FILES", build.files, ".reducer and .session files")->required();
+  build_app->add_option("-o,--output", build.output_dir, "The directory to write")->required();
+  build_app->add_option("--name", build.name,
+                        "The program's name (default: the first file's stem)");
+  add_report_options(*build_app, build.report);
+
   Streams streams{std::cout, std::cerr};
   // CLI11 would only say that a command is required; name the one it got.
   if (argc > 1 && argv[1][0] != '-') {
@@ -100,6 +110,8 @@ int sessc_main(int argc, char** argv) {
     command = [&] { return run_check(check, streams); };
   } else if (fmt_app->parsed()) {
     command = [&] { return run_fmt(fmt, streams); };
+  } else if (build_app->parsed()) {
+    command = [&] { return run_build(build, streams); };
   } else if (run_app->parsed()) {
     command = [&] { return run_run(run, streams, std::cin); };
   } else if (!dump_ast && !dump_ir) {

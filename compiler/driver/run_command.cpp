@@ -1,6 +1,7 @@
 // run_command.cpp: `sessc run` and `sessc dump --ir`.
 #include "compiler/driver/run_command.h"
 
+#include <filesystem>
 #include <memory>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "compiler/driver/build_command.h"
 #include "compiler/driver/compilation.h"
 #include "compiler/driver/report.h"
 #include "compiler/interp/interp.h"
@@ -102,10 +104,10 @@ std::string answer(Runtime& runtime, const std::string& line) {
 }  // namespace
 
 int run_run(const RunCommand& command, Streams streams, std::istream& in) {
-  if (command.backend != "interp") {
-    report_tool_error(
-        fmt::format("--backend {} is not available yet; use --backend interp", command.backend),
-        streams);
+  if (command.backend == "jit") {
+    report_tool_error(fmt::format("--backend {} is not available yet; use --backend interp or cpp",
+                                  command.backend),
+                      streams);
     return kExitUsage;
   }
   Value args;
@@ -127,11 +129,9 @@ int run_run(const RunCommand& command, Streams streams, std::istream& in) {
     return kExitUsage;
   }
   interp::InterpOptions options;
-  auto module = interp::make_interp_module(ir, options);
-  if (!module) {
-    report_tool_error(module.error(), streams);
-    return kExitErrors;
-  }
+  auto module = make_backend_module(command.backend, ir, options,
+                                    std::filesystem::path(command.files.front()).stem(), streams);
+  if (!module) return module.error();
   std::string type =
       ir->implicit_session ? options.implicit_session_name : ir->sessions[*session].name;
 
