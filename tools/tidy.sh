@@ -14,5 +14,5 @@ else
 fi
 cd "$root"
 printf '%s\n' "${files[@]}" | xargs -P "$(nproc)" -n 4 "$tidy" -p "$build" --quiet \
-  --extra-arg=-D__cpp_concepts=202002L --extra-arg=-Wno-builtin-macro-redefined \
+  --extra-arg=-D__cpp_concepts=202002L --extra-arg=-Wno-builtin-macro-redefined --extra-arg=-Wno-macro-redefined \
   --extra-arg=-Wno-unknown-warning-option --extra-arg=-std=c++2b
