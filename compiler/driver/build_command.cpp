@@ -28,12 +28,7 @@ std::expected<void, std::string> write_file(const fs::path& path, const std::str
 
 int run_build(const BuildCommand& command, Streams streams) {
   Compilation compilation({.werror = command.report.werror});
-  for (const auto& path : command.files) {
-    if (auto loaded = compilation.load(path); !loaded) {
-      report_tool_error(loaded.error(), streams);
-      return kExitUsage;
-    }
-  }
+  if (!load_files(compilation, command.files, streams)) return kExitUsage;
   bool clean = compilation.check();
   report_diagnostics(compilation, command.report, streams, /*always=*/false);
   if (!clean || !compilation.checked()) return kExitErrors;

@@ -9,12 +9,7 @@ namespace sessproc::driver {
 
 int run_check(const CheckCommand& command, Streams streams) {
   Compilation compilation({.werror = command.report.werror});
-  for (const auto& path : command.files) {
-    if (auto loaded = compilation.load(path); !loaded) {
-      report_tool_error(loaded.error(), streams);
-      return kExitUsage;
-    }
-  }
+  if (!load_files(compilation, command.files, streams)) return kExitUsage;
   bool clean = compilation.check();
   report_diagnostics(compilation, command.report, streams, /*always=*/true);
   return clean ? kExitClean : kExitErrors;

@@ -32,4 +32,14 @@ void report_tool_error(std::string_view message, Streams streams) {
   streams.err << "sessc: error: " << message << '\n';
 }
 
+bool load_files(Compilation& compilation, const std::vector<std::string>& files, Streams streams) {
+  for (const auto& path : files) {
+    if (auto loaded = compilation.load(path); !loaded) {
+      report_tool_error(loaded.error(), streams);
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace sessproc::driver

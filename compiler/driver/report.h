@@ -1,7 +1,9 @@
 // report.h: how the commands show diagnostics and their own errors.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "compiler/driver/commands.h"
 #include "compiler/driver/compilation.h"
@@ -16,5 +18,9 @@ void report_diagnostics(const Compilation& compilation, const ReportOptions& opt
 
 // `sessc: error: MESSAGE` on stderr, for usage and I/O errors.
 void report_tool_error(std::string_view message, Streams streams);
+
+// Loads every file into the compilation; false, after reporting the first file that
+// cannot be read as a tool error, when one fails (the command then exits with kExitUsage).
+bool load_files(Compilation& compilation, const std::vector<std::string>& files, Streams streams);
 
 }  // namespace sessproc::driver

@@ -22,15 +22,12 @@ namespace {
 
 constexpr std::string_view kSessionId = "sessc";
 
-// Compiles the files; null (diagnostics reported) when they do not check.
+// Compiles the files; false (diagnostics reported, `status` set) when they do not check.
 bool compile(Compilation& compilation, const std::vector<std::string>& files,
              const ReportOptions& report, Streams streams, int& status) {
-  for (const auto& path : files) {
-    if (auto loaded = compilation.load(path); !loaded) {
-      report_tool_error(loaded.error(), streams);
-      status = kExitUsage;
-      return false;
-    }
+  if (!load_files(compilation, files, streams)) {
+    status = kExitUsage;
+    return false;
   }
   bool clean = compilation.check();
   report_diagnostics(compilation, report, streams, /*always=*/false);
