@@ -86,7 +86,14 @@ void AsyncTask::dispatch(Action action) {
                        message(ok.error()));
     return;
   }
-  core_.cast_into(session, std::move(action), nullptr);
+  // The action joins this task's lineage, so whoever waits for the original dispatch also
+  // waits for what it causes, and cancelling it reaches the tasks this action starts.
+  std::shared_ptr<AsyncGroup> child;
+  if (auto group = group_.lock()) {
+    child = group->spawn_child();
+    if (!child) return;  // the group was cancelled meanwhile
+  }
+  core_.cast_into(session, std::move(action), std::move(child));
 }
 
 void AsyncTask::step(std::expected<Value, Error> input) {
@@ -171,6 +178,18 @@ void AsyncGroup::add(std::shared_ptr<AsyncTask> task) {
   ++unfinished_;
 }
 
+std::shared_ptr<AsyncGroup> AsyncGroup::spawn_child() {
+  auto child = std::make_shared<AsyncGroup>();
+  child->parent_ = weak_from_this();
+  std::lock_guard lock(mu_);
+  if (cancelled_) return nullptr;
+  std::erase_if(children_,
+                [](const std::shared_ptr<AsyncGroup>& c) { return c->reported_.load(); });
+  children_.push_back(child);
+  ++unfinished_;
+  return child;
+}
+
 void AsyncGroup::add_error(Error error) {
   std::lock_guard lock(mu_);
   if (!action_error_) action_error_ = std::move(error);
@@ -192,16 +211,22 @@ void AsyncGroup::task_finished() {
 void AsyncGroup::notify_locked() {
   for (auto& w : waiters_) w->notify();
   waiters_.clear();
+  if (!reported_.exchange(true)) {
+    if (auto parent = parent_.lock()) parent->task_finished();
+  }
 }
 
 void AsyncGroup::cancel() {
   std::vector<std::shared_ptr<AsyncTask>> tasks;
+  std::vector<std::shared_ptr<AsyncGroup>> children;
   {
     std::lock_guard lock(mu_);
     cancelled_ = true;
     tasks = tasks_;
+    children = children_;
   }
   for (auto& t : tasks) t->cancel();
+  for (auto& child : children) child->cancel();
 }
 
 bool AsyncGroup::cancelled() const {

@@ -44,6 +44,8 @@ class AsyncTask final : public AsyncContext, public std::enable_shared_from_this
   std::optional<Error> error() const;
   bool finished() const;
   std::uint32_t pos() const { return pos_; }
+  // Owner of the session only: a hot load moved the slice (UINT32_MAX: the slice is gone).
+  void rebase(std::uint32_t pos) { pos_ = pos; }
   const std::string& type() const { return type_; }
 
   // AsyncContext
@@ -73,6 +75,10 @@ class AsyncTask final : public AsyncContext, public std::enable_shared_from_this
 class AsyncGroup : public std::enable_shared_from_this<AsyncGroup> {
  public:
   void add(std::shared_ptr<AsyncTask> task);
+  // A group for an action that one of this group's tasks dispatches: this group is done only
+  // once that action and the tasks it starts are done, and cancelling this group cancels it.
+  // Null when this group is cancelled (the dispatch is then dropped).
+  std::shared_ptr<AsyncGroup> spawn_child();
   void add_error(Error error);  // a handler that could not start (the first error is kept)
   void mark_processed(std::optional<Error> action_error);  // the action was applied/rejected
   void task_finished();
@@ -94,6 +100,11 @@ class AsyncGroup : public std::enable_shared_from_this<AsyncGroup> {
   bool cancelled_ = false;
   std::optional<Error> action_error_;
   std::vector<std::shared_ptr<Waiter>> waiters_;
+  // Lock order: a child's lock may be held while taking its parent's, never the reverse.
+  // A child is owned here (its tasks hold it weakly) until it is done.
+  std::weak_ptr<AsyncGroup> parent_;
+  std::vector<std::shared_ptr<AsyncGroup>> children_;
+  std::atomic<bool> reported_{false};  // done, and the parent has been told
 };
 
 // What dispatch_async returns: the async tasks the action starts, once it is processed.

@@ -47,7 +47,61 @@ std::shared_ptr<const Module> jobs_module() {
   return b.build().value();
 }
 
+native::AsyncTaskCoro chain_start(native::AsyncCtx& ctx, Jobs) {
+  co_await ctx.effect("wait");
+  ctx.dispatch("jobs.next");
+}
+native::AsyncTaskCoro chain_next(native::AsyncCtx& ctx, Jobs) {
+  co_await ctx.effect("wait");
+  ctx.dispatch("jobs.ran");
+}
+
+std::shared_ptr<const Module> chain_module() {
+  native::Slice<Jobs> jobs("jobs");
+  jobs.async(AsyncPolicy::every, "start", &chain_start)
+      .async(AsyncPolicy::every, "next", &chain_next)
+      .on("ran", [](Jobs& j) { ++j.runs; });
+  native::ModuleBuilder b("chain");
+  b.slice(jobs).session("chain", {"jobs"});
+  return b.build().value();
+}
+
 }  // namespace
+
+TEST_CASE("a handle waits for the tasks its tasks' dispatches start, and cancel reaches them") {
+  Fixture f;
+  REQUIRE(f.rt->load(chain_module()));
+  Pending waits;
+  REQUIRE(f.rt->register_async_effect("wait", waits.fn()));
+  REQUIRE(f.rt->start("a", "chain"));
+  REQUIRE(f.rt->start("b", "chain"));
+
+  auto done = f.rt->dispatch_async("a", "jobs.start").value();
+  f.run();
+  REQUIRE(waits.calls.size() == 1);
+  waits.calls[0].second(Value());
+  f.run();  // "start" finished and dispatched "jobs.next", whose task now awaits
+  REQUIRE(waits.calls.size() == 2);
+  CHECK_FALSE(done.done());
+  waits.calls[1].second(Value());
+  f.run();
+  CHECK(done.done());
+  CHECK(done.result());
+  CHECK(f.at("a", "jobs.runs") == 1);
+
+  auto cancelled = f.rt->dispatch_async("b", "jobs.start").value();
+  f.run();
+  waits.calls.at(2).second(Value());
+  f.run();
+  REQUIRE(waits.calls.size() == 4);
+  CHECK_FALSE(cancelled.done());
+  cancelled.cancel();
+  f.run();
+  CHECK(cancelled.done());
+  waits.calls[3].second(Value());
+  f.run();
+  CHECK(f.at("b", "jobs.runs") == 0);  // the nested task was cancelled before dispatching
+}
 
 TEST_CASE("an async handler awaits a host effect and dispatches into its session") {
   Fixture f;
