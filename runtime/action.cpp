@@ -13,7 +13,7 @@ Error bad(std::string reason) {
 
 std::expected<void, Error> validate_action(Action& action) {
   if (action.type.empty()) return std::unexpected(bad("the action type is empty"));
-  if (action.meta.is_null()) action.meta = Value::object();
+  if (action.meta.is_null()) return {};
   if (!action.meta.is_object()) {
     return std::unexpected(bad(fmt::format("meta must be a map, got {}", kind_name(action.meta))));
   }
@@ -44,14 +44,16 @@ std::expected<Action, Error> action_from_json(const Value& json) {
     return std::unexpected(
         bad(fmt::format("the action type must be a string, got {}", kind_name(*type))));
   }
-  Action action{type->get<std::string>(), json.value("payload", Value()), Value::object()};
+  Action action{type->get<std::string>(), json.value("payload", Value()), Value()};
   if (auto meta = json.find("meta"); meta != json.end()) action.meta = *meta;
   if (auto ok = validate_action(action); !ok) return std::unexpected(ok.error());
   return action;
 }
 
 Value to_json(const Action& action) {
-  return Value{{"type", action.type}, {"payload", action.payload}, {"meta", action.meta}};
+  return Value{{"type", action.type},
+               {"payload", action.payload},
+               {"meta", action.meta.is_null() ? Value::object() : action.meta}};
 }
 
 }  // namespace sessproc

@@ -3,7 +3,9 @@
 // Design decision: an Action is a plain value that owns its parts; it is moved, never shared,
 // from the caller into the session's mailbox and then into the history. Validation happens
 // once, at the API boundary (`validate_action`, `action_from_json`), so reducers and the router
-// may assume a non-empty type and an object meta.
+// may assume a non-empty type and a meta that is an object or null. Null stands for "no meta"
+// (the same as {}): most actions have none, and an empty JSON object would cost an allocation
+// per action, plus one per history copy.
 #pragma once
 
 #include <expected>
@@ -17,10 +19,10 @@ namespace sessproc {
 struct Action {
   std::string type;
   Value payload;                 // any JSON; null when absent
-  Value meta = Value::object();  // always an object (possibly empty)
+  Value meta;                    // an object, or null for none (the same as {})
 };
 
-// Checks a C++-built action: non-empty type, meta an object (null becomes {}), and the routing
+// Checks a C++-built action: non-empty type, meta an object or null, and the routing
 // keys in meta well-formed (`reducers` a list of strings, `reducer_prefix` a non-empty string).
 std::expected<void, Error> validate_action(Action& action);
 

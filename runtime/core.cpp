@@ -3,6 +3,10 @@
 
 #include <algorithm>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -27,8 +31,8 @@ std::chrono::nanoseconds since(std::chrono::steady_clock::time_point t0) {
 }
 
 // The TTL node of a session came due (timers' lock held): re-arm if it was active since,
-// else hand it to expire() once the lock is released.
-void session_ttl_due(TimerNode* node, Timers& timers, std::vector<Task>& after) {
+// else hand it to the runtime's expiry batch.
+void session_ttl_due(TimerNode* node, Timers& timers, std::vector<Task>&) {
   auto* s = static_cast<Session*>(node);
   if (s->stopped()) return;
   auto deadline = s->deadline();
@@ -38,7 +42,7 @@ void session_ttl_due(TimerNode* node, Timers& timers, std::vector<Task>& after) 
   }
   auto sp = s->weak_from_this().lock();
   if (!sp) return;
-  after.push_back([sp] { sp->core().expire(sp); });
+  sp->core().note_expiring(std::move(sp));
 }
 
 std::shared_ptr<Clock> make_clock(const RuntimeConfig& c) {
@@ -56,12 +60,22 @@ OwnerScope::~OwnerScope() {
 bool RuntimeCore::is_current(const Session* s) {
   return tl_current == s;
 }
+Session* RuntimeCore::current_owner() {
+  return tl_current;
+}
+Error RuntimeCore::busy_from_inside(const Session& current, const Session& target) {
+  return make_error(Errc::invalid_argument, {},
+                    fmt::format("session {} is busy, and a synchronous call into it from inside "
+                                "session {} (a handler, sink or selector) could deadlock; use cast",
+                                target.id(), current.id()));
+}
 
 RuntimeCore::RuntimeCore(RuntimeConfig cfg)
     : config(std::move(cfg)),
       clock(make_clock(config)),
       logger(config.logger ? config.logger : spdlog::default_logger()),
-      registry(config.registry_shards, std::min<std::size_t>(config.max_sessions, 1u << 20)),
+      // Small tables up front (64 KiB); they grow with the sessions, without stopping readers.
+      registry(config.registry_shards, std::min<std::size_t>(config.max_sessions, 1024)),
       timers(*clock, config.timer_tick),
       rate_limiter(config.rate_limit, *clock),
       scheduler_(config.scheduler ? config.scheduler
@@ -73,7 +87,7 @@ RuntimeCore::RuntimeCore(RuntimeConfig cfg)
       std::unique_lock lock(timer_mu_);
       while (!timer_cv_.wait_for(lock, config.timer_tick, [this] { return timer_stop_; })) {
         lock.unlock();
-        timers.poll();
+        poll_timers();
         lock.lock();
       }
     });
@@ -125,6 +139,7 @@ void RuntimeCore::drain(std::shared_ptr<Session> s) {
       if (s->mailbox().has_incoming() && s->try_claim()) continue;
       return;
     }
+    if (!s->stopped()) before_message(*s);  // a hot load: switch versions between messages
     m->run(s->stopped() ? nullptr : s.get());
     delete m;
     if (--budget == 0) {  // fairness: let other sessions run, keep the claim
@@ -134,64 +149,28 @@ void RuntimeCore::drain(std::shared_ptr<Session> s) {
   }
 }
 
-// ----- modules ---------------------------------------------------------------------------
-
-std::expected<void, Error> RuntimeCore::load(std::shared_ptr<const Module> module) {
-  auto t0 = std::chrono::steady_clock::now();
-  std::string name = module ? std::string(module->name()) : std::string();
-  auto fail = [&](Error e) -> std::expected<void, Error> {
-    telemetry.emit(EventKind::module_load_error, since(t0), [&] {
-      return Value{{"module", name}, {"error", to_json(e)}};
-    });
-    return std::unexpected(std::move(e));
-  };
-  std::expected<std::shared_ptr<const ModulePlan>, Error> plan;
-  try {
-    plan = ModulePlan::build(std::move(module));
-  } catch (const std::exception& e) {
-    return fail(make_error(Errc::invalid_module, {}, e.what()));
-  }
-  if (!plan) return fail(plan.error());
-  {
-    std::unique_lock lock(types_mu);
-    for (const auto& t : (*plan)->types) {
-      if (auto it = types.find(t.name); it != types.end()) {
-        // The built-in "default" type gives way to a user's own `session default`.
-        if (it->second.plan->module->name() == kBuiltinModuleName) continue;
-        const bool same_module = it->second.plan->module->name() == (*plan)->module->name();
-        return fail(make_error(
-            Errc::invalid_module, {},
-            same_module
-                ? fmt::format("module {} is already loaded (hot reload is not supported yet)", name)
-                : fmt::format("session type {} is already defined by module {}", t.name,
-                              it->second.plan->module->name())));
-      }
-    }
-    for (const auto& t : (*plan)->types) types.insert_or_assign(t.name, LoadedType{*plan, &t});
-  }
-  telemetry.emit(EventKind::module_load, since(t0), [&] {
-    Value types_json = Value::array();
-    for (const auto& t : (*plan)->types) types_json.push_back(t.name);
-    return Value{{"module", name}, {"session_types", types_json}};
-  });
-  return {};
-}
+// ----- modules: hot_load.cpp ------------------------------------------------------------
 
 // ----- sessions --------------------------------------------------------------------------
 
 Value RuntimeCore::session_meta(const Session& s) const {
-  return Value{{"session_id", s.id()}, {"session_type", s.type().name}};
+  return Value{{"session_id", s.id()}, {"session_type", s.type_name()}};
 }
 
 std::expected<void, Error> RuntimeCore::start(std::string_view id, std::string_view type_name,
                                               const Value& args) {
-  auto t0 = std::chrono::steady_clock::now();
+  // Clock reads only for listeners: a start is otherwise one coarse read (the activity).
+  const bool timed = telemetry.enabled(EventKind::session_start) ||
+                     telemetry.enabled(EventKind::session_start_error) ||
+                     telemetry.enabled(EventKind::session_rate_limit_exceeded);
+  const auto t0 = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  auto elapsed = [&] { return timed ? since(t0) : std::chrono::nanoseconds(0); };
   const std::string_view wanted =
       type_name.empty() ? std::string_view(config.session_type) : type_name;
   bool counted = false;
   auto fail = [&](Error e) -> std::expected<void, Error> {
     if (counted) reserved.fetch_sub(1);
-    telemetry.emit(EventKind::session_start_error, since(t0), [&] {
+    telemetry.emit(EventKind::session_start_error, elapsed(), [&] {
       return Value{{"session_id", std::string(id)},
                    {"session_type", std::string(wanted)},
                    {"error", to_json(e)}};
@@ -206,7 +185,7 @@ std::expected<void, Error> RuntimeCore::start(std::string_view id, std::string_v
                            static_cast<std::int64_t>(config.max_sessions)));
   }
   if (!rate_limiter.try_acquire()) {
-    telemetry.emit(EventKind::session_rate_limit_exceeded, since(t0), [&] {
+    telemetry.emit(EventKind::session_rate_limit_exceeded, elapsed(), [&] {
       return Value{{"session_id", std::string(id)}, {"limit", config.rate_limit}};
     });
     return fail(make_error(Errc::rate_limit_exceeded, {}, {}, config.rate_limit));
@@ -244,11 +223,15 @@ std::expected<void, Error> RuntimeCore::start(std::string_view id, std::string_v
   auto ttl =
       std::chrono::duration_cast<std::chrono::nanoseconds>(type.ttl.value_or(config.session_ttl));
   auto s = std::make_shared<Session>(*this, std::string(id), loaded.plan, type, std::move(state),
-                                     clock->now(), ttl);
-  if (!registry.insert(s)) return fail(make_error(Errc::already_started, std::string(id)));
+                                     clock->coarse_now(), ttl);
+  // The TTL timer first: once registered, another thread may terminate (and unlink) it.
   s->on_due = &session_ttl_due;
   timers.link(s.get(), s->deadline());
-  telemetry.emit(EventKind::session_start, since(t0), [&] { return session_meta(*s); });
+  if (!registry.insert(s)) {
+    timers.unlink(s.get());
+    return fail(make_error(Errc::already_started, std::string(id)));
+  }
+  telemetry.emit(EventKind::session_start, elapsed(), [&] { return session_meta(*s); });
   return {};
 }
 
@@ -287,24 +270,92 @@ void RuntimeCore::stop(Session& s, bool expired) {
   });
 }
 
+void RuntimeCore::expire_owned(Session& owner) {
+  if (owner.deadline() > clock->now()) {  // active since the timer fired
+    timers.link(&owner, owner.deadline());
+    return;
+  }
+  if (!registry.remove(owner.id(), &owner)) {
+    telemetry.emit(EventKind::session_cleanup_error, std::chrono::nanoseconds(0), [&] {
+      Value meta = session_meta(owner);
+      meta["reason"] = "not registered";
+      return meta;
+    });
+    return;
+  }
+  reserved.fetch_sub(1);
+  stop(owner, true);
+}
+
 void RuntimeCore::expire(const std::shared_ptr<Session>& s) {
   enqueue(s, make_message([this](Session* owner) {
-            if (!owner) return;
-            if (owner->deadline() > clock->now()) {  // active since the timer fired
-              timers.link(owner, owner->deadline());
-              return;
-            }
-            if (!registry.remove(owner->id(), owner)) {
-              telemetry.emit(EventKind::session_cleanup_error, std::chrono::nanoseconds(0), [&] {
-                Value meta = session_meta(*owner);
-                meta["reason"] = "not registered";
-                return meta;
-              });
-              return;
-            }
-            reserved.fetch_sub(1);
-            stop(*owner, true);
+            if (owner) expire_owned(*owner);
           }));
+}
+
+void RuntimeCore::note_expiring(std::shared_ptr<Session> s) {
+  std::lock_guard lock(expiring_mu_);
+  expiring_.push_back(std::move(s));
+}
+
+void RuntimeCore::expire_batch(std::vector<std::shared_ptr<Session>> batch) {
+  for (auto& s : batch) {
+    if (!s->try_claim()) {
+      expire(s);  // busy: its owner expires it between two messages
+      continue;
+    }
+    if (!s->mailbox().empty()) {
+      // Queue behind the older messages; we hold the claim, so a worker drains for us.
+      s->mailbox().push(make_message([this](Session* owner) {
+        if (owner) expire_owned(*owner);
+      }));
+      post([this, s] { drain(s); });
+      continue;
+    }
+    {
+      OwnerScope scope(s.get());
+      if (!s->stopped()) before_message(*s);
+      if (!s->stopped()) expire_owned(*s);
+    }
+    s->release();
+    if (s->mailbox().has_incoming() && s->try_claim()) post([this, s] { drain(s); });
+  }
+  batch.clear();  // our references go before the registry's retired ones are released
+  registry.reclaim();
+  if (expiry_batches_.fetch_sub(1) == 1 && trim_pending_.load()) give_back_memory();
+}
+
+// After a large expiry glibc keeps the freed heap for reuse (RSS stays at its peak); a server
+// that just shed many sessions should shrink. Done once the last batch ran and the removed
+// sessions were released; else the next poll retries.
+void RuntimeCore::give_back_memory() {
+  if (registry.pending_release() != 0) return;
+  if (!trim_pending_.exchange(false)) return;
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
+void RuntimeCore::poll_timers() {
+  timers.poll();
+  std::vector<std::shared_ptr<Session>> due;
+  {
+    std::lock_guard lock(expiring_mu_);
+    due.swap(expiring_);
+  }
+  // Batches for the workers: large enough to amortise a task, small enough to spread.
+  constexpr std::size_t kBatch = 1024;
+  constexpr std::size_t kTrimAfter = 8192;  // sessions expired in one poll worth a trim
+  if (due.size() >= kTrimAfter) trim_pending_.store(true);
+  for (std::size_t from = 0; from < due.size(); from += kBatch) {
+    const std::size_t to = std::min(due.size(), from + kBatch);
+    std::vector<std::shared_ptr<Session>> batch(std::make_move_iterator(due.begin() + from),
+                                                std::make_move_iterator(due.begin() + to));
+    expiry_batches_.fetch_add(1);
+    post([this, batch = std::move(batch)]() mutable { expire_batch(std::move(batch)); });
+  }
+  registry.reclaim();
+  if (trim_pending_.load() && expiry_batches_.load() == 0) give_back_memory();
 }
 
 void RuntimeCore::report_unmatched(const Session& s, const Action& action) {

@@ -18,6 +18,7 @@
 
 #include "runtime/config.h"
 #include "runtime/effects.h"
+#include "runtime/hot_load.h"
 #include "runtime/module_plan.h"
 #include "runtime/rate_limiter.h"
 #include "runtime/registry.h"
@@ -59,7 +60,20 @@ class RuntimeCore {
   };
   mutable std::shared_mutex types_mu;
   StringMap<LoadedType> types;
+
+  // ----- modules and hot loading (hot_load.cpp) ---------------------------------------------
+  ModuleTable modules;  // guarded by types_mu
   std::expected<void, Error> load(std::shared_ptr<const Module> module);
+  // Owner, before each message: follows a newer version of the session's module, if any.
+  void before_message(Session& s) {
+    if (s.module_replaced()) [[unlikely]]
+      (void)follow_module(s);
+  }
+  FollowResult follow_module(Session& s);
+  void report_migration(const MigrationBatch& batch);
+  std::vector<ModuleInfo> module_infos() const;
+  // Expires when the runtime is being destroyed (for work that may run after it).
+  std::weak_ptr<int> liveness() const { return alive_; }
 
   // ----- actors ----------------------------------------------------------------------------
   // Posts a task to the scheduler, guarded by the liveness token.
@@ -76,6 +90,15 @@ class RuntimeCore {
   template <class R, class F>
   std::expected<R, Error> run_sync(const std::shared_ptr<Session>& s, F fn,
                                    std::chrono::nanoseconds timeout, bool allow_reentry = false);
+  // The same for a session found under a registry pin (no reference taken on the fast path);
+  // the pin is released before any wait. A synchronous call made from inside another
+  // session's turn never waits for a busy session: it fails (busy_from_inside) instead.
+  template <class R, class F>
+  std::expected<R, Error> run_sync(Session& s, Registry::Guard* pin, F fn,
+                                   std::chrono::nanoseconds timeout, bool allow_reentry = false);
+  // The session whose turn the current thread is running, or null.
+  static Session* current_owner();
+  static Error busy_from_inside(const Session& current, const Session& target);
 
   // ----- sessions --------------------------------------------------------------------------
   std::expected<void, Error> start(std::string_view id, std::string_view type, const Value& args);
@@ -83,7 +106,11 @@ class RuntimeCore {
   // Owner only: stops the session (tasks cancelled, subscriptions dropped, TTL unlinked).
   void stop(Session& s, bool expired);
   void expire(const std::shared_ptr<Session>& s);  // the TTL came due (from the timers)
-  void touch(Session& s) { s.touch(clock->now()); }
+  void touch(Session& s) { s.touch(clock->coarse_now()); }
+  // Fires due timers, then releases removed sessions no reader can still see.
+  void poll_timers();
+  // The timers found `s` idle past its TTL (timers' lock held): expired with others in batches.
+  void note_expiring(std::shared_ptr<Session> s);
 
   // ----- actions (owner only) --------------------------------------------------------------
   std::expected<DispatchResult, Error> apply(Session& s, Action& action, AsyncGroup* group);
@@ -102,10 +129,21 @@ class RuntimeCore {
     std::optional<std::expected<R, Error>> value;
   };
   std::expected<DispatchResult, Error> reduce_targets(Session& s, Action& action,
-                                                      const std::vector<RouteTarget>& targets,
+                                                      const RouteTargets& targets,
                                                       bool honour_rates, bool& handled);
-  void start_async(Session& s, const Action& action, const std::vector<RouteTarget>& targets,
+  void start_async(Session& s, const Action& action, const RouteTargets& targets,
                    const std::shared_ptr<const StateData>& before, AsyncGroup* group);
+  template <class R>
+  std::expected<R, Error> wait_reply(Reply<R>& reply, std::chrono::nanoseconds timeout);
+  // TTL expiry (core.cpp): a worker expires a batch of due sessions, claiming each idle one
+  // itself (no message, no scheduler hop per session); a busy one gets an expiry message.
+  void expire_batch(std::vector<std::shared_ptr<Session>> batch);
+  void expire_owned(Session& owner);
+  void give_back_memory();
+  std::mutex expiring_mu_;
+  std::vector<std::shared_ptr<Session>> expiring_;
+  std::atomic<std::size_t> expiry_batches_{0};  // batches posted and not finished
+  std::atomic<bool> trim_pending_{false};       // a large expiry freed memory to give back
   void register_builtin_effects();
 
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
@@ -132,50 +170,83 @@ template <class R, class F>
 std::expected<R, Error> RuntimeCore::run_sync(const std::shared_ptr<Session>& s, F fn,
                                               std::chrono::nanoseconds timeout,
                                               bool allow_reentry) {
-  if (is_current(s.get())) {
-    if (allow_reentry) return fn(s->stopped() ? nullptr : s.get());
+  return run_sync<R>(*s, nullptr, std::move(fn), timeout, allow_reentry);
+}
+
+template <class R, class F>
+std::expected<R, Error> RuntimeCore::run_sync(Session& s, Registry::Guard* pin, F fn,
+                                              std::chrono::nanoseconds timeout,
+                                              bool allow_reentry) {
+  Session* const current = current_owner();
+  if (current == &s) {
+    if (allow_reentry) return fn(s.stopped() ? nullptr : &s);
     return std::unexpected(make_error(
         Errc::invalid_argument, {},
         "a session cannot make a synchronous call to itself from its own handler; use cast"));
   }
-  if (s->try_claim()) {
-    if (s->mailbox().empty()) {
-      std::optional<std::expected<R, Error>> out;
+  if (s.try_claim()) {
+    std::optional<std::expected<R, Error>> out;
+    if (current || s.mailbox().empty()) {
       {
-        OwnerScope scope(s.get());
-        out.emplace(fn(s->stopped() ? nullptr : s.get()));
+        OwnerScope scope(&s);
+        // Inside another session's turn (a sink, a selector, a handler's host call), waiting
+        // for a worker could deadlock: run the older messages here, in order, then this one.
+        while (current) {
+          auto* m = static_cast<Message*>(s.mailbox().pop());
+          if (!m) break;
+          if (!s.stopped()) before_message(s);
+          m->run(s.stopped() ? nullptr : &s);
+          delete m;
+        }
+        if (!s.stopped()) before_message(s);
+        out.emplace(fn(s.stopped() ? nullptr : &s));
       }
-      s->release();
-      if (s->mailbox().has_incoming() && s->try_claim()) {
-        post([this, s] { drain(s); });
+      s.release();
+      if (s.mailbox().has_incoming() && s.try_claim()) {
+        post([this, sp = s.shared_from_this()] { drain(sp); });
       }
       return std::move(*out);
     }
     // Older messages wait: queue behind them and hand the claimed session to a worker.
+    auto sp = s.shared_from_this();
+    if (pin) pin->reset();  // never wait pinned: removed sessions could not be released
     auto reply = std::make_shared<Reply<R>>();
-    s->mailbox().push(make_message([reply, fn = std::move(fn)](Session* owner) mutable {
+    sp->mailbox().push(make_message([reply, fn = std::move(fn)](Session* owner) mutable {
       reply->value.emplace(fn(owner));
       reply->waiter.notify();
     }));
-    post([this, s] { drain(s); });
-    if (!scheduler_->wait(reply->waiter, timeout)) {
-      return std::unexpected(
-          make_error(Errc::timeout, {}, {},
-                     std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()));
-    }
-    return std::move(*reply->value);
+    post([this, sp] { drain(sp); });
+    return wait_reply(*reply, timeout);
   }
+  auto sp = s.shared_from_this();
+  if (pin) pin->reset();
   auto reply = std::make_shared<Reply<R>>();
-  enqueue(s, make_message([reply, fn = std::move(fn)](Session* owner) mutable {
+  if (current) {
+    // The session is busy and we are inside another session's turn: if its owner waits for
+    // ours, both would wait forever. Never block here (RUNTIME.md: an error value instead).
+    if (allow_reentry) {  // terminate and shutdown: the work still runs, later
+      enqueue(sp, make_message([reply, fn = std::move(fn)](Session* owner) mutable {
+                reply->value.emplace(fn(owner));
+              }));
+    }
+    return std::unexpected(busy_from_inside(*current, s));
+  }
+  enqueue(sp, make_message([reply, fn = std::move(fn)](Session* owner) mutable {
             reply->value.emplace(fn(owner));
             reply->waiter.notify();
           }));
-  if (!scheduler_->wait(reply->waiter, timeout)) {
+  return wait_reply(*reply, timeout);
+}
+
+template <class R>
+std::expected<R, Error> RuntimeCore::wait_reply(Reply<R>& reply,
+                                                std::chrono::nanoseconds timeout) {
+  if (!scheduler_->wait(reply.waiter, timeout)) {
     return std::unexpected(
         make_error(Errc::timeout, {}, {},
                    std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()));
   }
-  return std::move(*reply->value);
+  return std::move(*reply.value);
 }
 
 }  // namespace sessproc

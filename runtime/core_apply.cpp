@@ -30,7 +30,7 @@ Error locate(Error e, const std::string& slice, std::string_view type) {
 }  // namespace
 
 std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(
-    Session& s, Action& action, const std::vector<RouteTarget>& targets, bool honour_rates,
+    Session& s, Action& action, const RouteTargets& targets, bool honour_rates,
     bool& handled) {
   const TypePlan& type = s.type();
   const Module& module = type.module();
@@ -50,13 +50,17 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(
       } else {  // debounce: hold the latest, apply it after a quiet window
         rs.pending = action;
         const std::uint64_t gen = ++rs.generation;
-        timers.after(h->window, [weak = s.weak_from_this(), pos = t.pos, ty = std::string(t.type),
-                                 gen]() mutable {
+        // By slice name, not position: a hot load may move the slice before the timer fires.
+        timers.after(h->window, [weak = s.weak_from_this(), slice = type.slice(t.pos).name,
+                                 ty = std::string(t.type), gen]() mutable {
           auto session = weak.lock();
           if (!session) return;
-          session->core().enqueue(session,
-                                  make_message([pos, ty = std::move(ty), gen](Session* owner) {
-                                    if (owner) owner->core().apply_debounced(*owner, pos, ty, gen);
+          session->core().enqueue(session, make_message([slice = std::move(slice),
+                                                         ty = std::move(ty), gen](Session* owner) {
+                                    if (!owner) return;
+                                    const auto& by_name = owner->type().by_name;
+                                    if (auto it = by_name.find(slice); it != by_name.end())
+                                      owner->core().apply_debounced(*owner, it->second, ty, gen);
                                   }));
         });
         deferred = true;
@@ -100,8 +104,9 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(
     if (deferred) result.outcome = Outcome::applied;
     std::shared_ptr<const StateData> after = std::move(next);
     s.publish(after);
-    if (SessionExtras* x = s.extras_if()) {
-      x->subscriptions.notify(StateSnapshot(before, s.plan()), StateSnapshot(after, s.plan()));
+    if (SessionExtras* x = s.extras_if(); x && !x->subscriptions.empty()) {
+      auto plan = s.plan();
+      x->subscriptions.notify(StateSnapshot(before, plan), StateSnapshot(after, plan));
     }
   }
   return result;
@@ -109,12 +114,12 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(
 
 std::expected<DispatchResult, Error> RuntimeCore::apply(Session& s, Action& action,
                                                         AsyncGroup* group) {
-  touch(s);
-  std::vector<RouteTarget> targets;
-  targets.reserve(s.type().slices.size());
+  // The caller stamped the activity (dispatch, cast): the history reuses that time, so an
+  // action costs no clock read here.
+  RouteTargets targets;
   auto record = [&](Outcome outcome, std::optional<Errc> error) {
     if (config.history_size == 0) return;
-    s.extras().history.push(HistoryEntry{action, clock->now(), outcome, error});
+    s.extras().history.record(action, s.last_activity(), outcome, error);
   };
   if (auto routed = ActionRouter::route(s.type(), action, targets); !routed) {
     record(Outcome::rejected, routed.error().code);
@@ -155,7 +160,7 @@ void RuntimeCore::apply_debounced(Session& s, std::uint32_t pos, const std::stri
   Action action = std::move(*rs->pending);
   rs->pending.reset();
   const std::string stripped = type;  // `rs` may move while reducing
-  std::vector<RouteTarget> targets{{pos, stripped}};
+  RouteTargets targets{{pos, stripped}};
   bool handled = false;
   auto result = reduce_targets(s, action, targets, false, handled);
   s.set_faulted(!result);
@@ -167,7 +172,7 @@ void RuntimeCore::apply_debounced(Session& s, std::uint32_t pos, const std::stri
 }
 
 void RuntimeCore::start_async(Session& s, const Action& action,
-                              const std::vector<RouteTarget>& targets,
+                              const RouteTargets& targets,
                               const std::shared_ptr<const StateData>& before, AsyncGroup* group) {
   const TypePlan& type = s.type();
   for (const RouteTarget& t : targets) {
@@ -198,8 +203,10 @@ void RuntimeCore::start_async(Session& s, const Action& action,
       if (group) group->add_error(std::move(e));
       continue;
     }
-    auto task = std::make_shared<AsyncTask>(*this, s.weak_from_this(), s.id(), t.pos,
-                                            std::string(t.type), std::move(*run), owner_group);
+    // The run executes this version's code: it keeps the version loaded (hot_load.h).
+    auto task =
+        std::make_shared<AsyncTask>(*this, s.weak_from_this(), s.id(), t.pos, std::string(t.type),
+                                    pin_code(std::move(*run), s.plan()), owner_group);
     tasks.push_back(task);
     if (group) group->add(task);
     task->start();
@@ -209,15 +216,17 @@ void RuntimeCore::start_async(Session& s, const Action& action,
 void RuntimeCore::cast_into(const std::shared_ptr<Session>& s, Action action,
                             std::shared_ptr<AsyncGroup> group) {
   touch(*s);
-  auto t0 = std::chrono::steady_clock::now();
-  enqueue(s, make_message([action = std::move(action), group = std::move(group),
-                           t0](Session* owner) mutable {
+  const bool timed = telemetry.enabled(EventKind::session_cast);
+  const auto t0 = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  enqueue(s, make_message([action = std::move(action), group = std::move(group), t0,
+                           timed](Session* owner) mutable {
             if (!owner) {
               if (group) group->mark_processed(make_error(Errc::session_not_found));
               return;
             }
             RuntimeCore& core = owner->core();
             auto result = core.apply(*owner, action, group.get());
+            if (!timed) return;
             core.telemetry.emit(
                 EventKind::session_cast, std::chrono::steady_clock::now() - t0, [&] {
                   Value meta = core.session_meta(*owner);

@@ -1,7 +1,8 @@
 // runtime/history.h: the last N actions of a session, oldest first.
 //
-// Design decision: a ring buffer allocated on the session's first action (an idle session
-// pays nothing), touched only by the session's owner, so it needs no lock. Each entry records
+// Design decision: a ring buffer grown on the session's first actions (an idle session pays
+// nothing) and then overwritten in place, touched only by the session's owner, so it needs no
+// lock and, once full, no allocation. Each entry records
 // what became of the action, so a history doubles as a debugging trail of faults.
 #pragma once
 
@@ -39,6 +40,24 @@ class History {
       ring_[start_] = std::move(entry);
       start_ = (start_ + 1) % capacity_;
     }
+  }
+  // The hot path: once the ring is full, an entry is overwritten in place, so its strings
+  // keep their buffers and recording an action allocates nothing.
+  void record(const Action& action, Clock::time_point at, Outcome outcome,
+              std::optional<Errc> error) {
+    if (capacity_ == 0) return;
+    if (ring_.size() < capacity_) {
+      ring_.push_back(HistoryEntry{action, at, outcome, error});
+      return;
+    }
+    HistoryEntry& e = ring_[start_];
+    e.action.type = action.type;
+    e.action.payload = action.payload;
+    e.action.meta = action.meta;
+    e.at = at;
+    e.outcome = outcome;
+    e.error = error;
+    start_ = (start_ + 1) % capacity_;
   }
   std::vector<HistoryEntry> entries() const {
     std::vector<HistoryEntry> out;

@@ -58,10 +58,11 @@ const TypePlan* ModulePlan::find_type(std::string_view name) const {
 }
 
 std::expected<std::shared_ptr<const ModulePlan>, Error> ModulePlan::build(
-    std::shared_ptr<const Module> module) {
+    std::shared_ptr<const Module> module, std::uint64_t generation) {
   if (!module) return std::unexpected(bad("the module is null"));
   auto plan = std::make_shared<ModulePlan>();
   plan->module = module;
+  plan->generation = generation;
   const auto slices = module->slices();
   const auto types = module->session_types();
   if (types.empty()) {

@@ -6,12 +6,17 @@
 // hash tables for the hot paths: handler lookup by (slice, type), routing by prefix, slice by
 // name. It also builds each session type's initial state once, shared by all its new sessions.
 // Plans are immutable and shared; a session keeps its plan alive, so an old module stays
-// loaded while anything still uses it (the basis for hot-loading).
+// loaded while anything still uses it (the basis for hot-loading). The only mutable parts are
+// the hot-load bookkeeping at the end of ModulePlan: a flag raised when a newer version of the
+// module is loaded (sessions test it before each message) and a cache of state migrations.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,14 +75,31 @@ struct TypePlan {
   const HandlerInfo* handler(std::uint32_t pos, std::string_view type) const;
 };
 
+struct TypeMigration;  // migration.h
+
 struct ModulePlan {
   std::shared_ptr<const Module> module;
   std::vector<SlicePlan> slices;
-  std::vector<TypePlan> types;  // never resized after build: TypePlan addresses are stable
+  std::vector<TypePlan> types;   // never resized after build: TypePlan addresses are stable
+  std::uint64_t generation = 0;  // this version is the nth load of the module's name
 
+  // `generation` is given by the loader (hot_load.cpp).
   static std::expected<std::shared_ptr<const ModulePlan>, Error> build(
-      std::shared_ptr<const Module> module);
+      std::shared_ptr<const Module> module, std::uint64_t generation = 0);
   const TypePlan* find_type(std::string_view name) const;
+  // True when `type` points into this plan (compares addresses only, never dereferences).
+  bool owns(const TypePlan* type) const {
+    return !types.empty() && std::less_equal<>()(types.data(), type) &&
+           std::less<>()(type, types.data() + types.size());
+  }
+
+  // ----- hot-load bookkeeping (hot_load.cpp, migration.cpp) ------------------------------
+  // 0 while this is the module's current version; else the generation of the newest version
+  // loaded since. Written under the runtime's module lock, read by sessions before a message.
+  mutable std::atomic<std::uint64_t> replaced_by{0};
+  // Migrations from this version's session types to newer versions, computed once per pair.
+  mutable std::mutex migrations_mu;
+  mutable std::vector<std::shared_ptr<const TypeMigration>> migrations;
 };
 
 // The built-in module holding the "default" session type (no slices, state `{}`).

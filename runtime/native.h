@@ -74,6 +74,15 @@ class Slice {
     info_.prefix.reset();
     return *this;
   }
+  // Declares a field of the state for hot-load migration (module.h's FieldInfo): its name and
+  // its type as the language writes it ("int", "list<string>"); the default is the field's
+  // value in the initial state. Without fields, a hot load hands the old JSON to from_json.
+  Slice& field(std::string name, std::string type) {
+    const Value initial = Value(initial_);
+    Value def = initial.is_object() && initial.contains(name) ? initial[name] : Value();
+    info_.schema.push_back(FieldInfo{std::move(name), std::move(type), std::move(def)});
+    return *this;
+  }
 
   // on "type" { ... }: fn(S&). on "type"(p: P) { ... }: on<P>(type, fn(S&, const P&)).
   template <class P = void, class F>

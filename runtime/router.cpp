@@ -16,7 +16,7 @@ Error bad(std::string reason) {
 }  // namespace
 
 std::expected<void, Error> ActionRouter::route(const TypePlan& plan, const Action& action,
-                                               std::vector<RouteTarget>& out) {
+                                               RouteTargets& out) {
   out.clear();
   const std::string_view type = action.type;
   if (type.empty()) return std::unexpected(bad("the action type is empty"));

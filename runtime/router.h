@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <initializer_list>
 #include <string_view>
 #include <vector>
 
@@ -26,11 +27,46 @@ struct RouteTarget {
   std::string_view type;  // the type this slice sees (a view into the action)
 };
 
+// The targets of one action: up to 8 inline (no allocation per action), more on the heap.
+class RouteTargets {
+ public:
+  static constexpr std::size_t kInline = 8;
+  RouteTargets() = default;
+  RouteTargets(std::initializer_list<RouteTarget> init) {
+    for (const auto& t : init) push_back(t);
+  }
+  RouteTargets(const RouteTargets&) = delete;
+  RouteTargets& operator=(const RouteTargets&) = delete;
+  void push_back(RouteTarget t) {
+    if (heap_.empty() && size_ < kInline) {
+      inline_[size_++] = t;
+      return;
+    }
+    if (heap_.empty()) heap_.assign(inline_, inline_ + size_);
+    heap_.push_back(t);
+    ++size_;
+  }
+  void clear() {
+    size_ = 0;
+    heap_.clear();
+  }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const RouteTarget* begin() const { return heap_.empty() ? inline_ : heap_.data(); }
+  const RouteTarget* end() const { return begin() + size_; }
+  const RouteTarget& operator[](std::size_t i) const { return begin()[i]; }
+
+ private:
+  RouteTarget inline_[kInline];
+  std::vector<RouteTarget> heap_;
+  std::size_t size_ = 0;
+};
+
 class ActionRouter {
  public:
   // Fills `out` (cleared first) with the targets in declared order.
   static std::expected<void, Error> route(const TypePlan& type, const Action& action,
-                                          std::vector<RouteTarget>& out);
+                                          RouteTargets& out);
 };
 
 }  // namespace sessproc

@@ -18,6 +18,10 @@ std::expected<void, Error> Runtime::load(std::shared_ptr<const Module> module) {
   return core_->load(std::move(module));
 }
 
+std::vector<ModuleInfo> Runtime::modules() const {
+  return core_->module_infos();
+}
+
 std::vector<std::string> Runtime::session_types() const {
   std::shared_lock lock(core_->types_mu);
   std::vector<std::string> out;
@@ -42,7 +46,7 @@ bool Runtime::started(std::string_view id) const {
 std::expected<SessionRef, Error> Runtime::find(std::string_view id) const {
   auto s = core_->lookup(id);
   if (!s) return std::unexpected(make_error(Errc::session_not_found, std::string(id)));
-  return SessionRef{s->id(), s->type().name};
+  return SessionRef{s->id(), s->type_name(), s->started_at(), s->last_activity(), s->deadline()};
 }
 
 std::vector<std::string> Runtime::list_sessions() const {
@@ -55,7 +59,7 @@ std::vector<std::string> Runtime::list_sessions() const {
 std::vector<std::string> Runtime::list_sessions(std::string_view session_type) const {
   std::vector<std::string> out;
   core_->registry.for_each([&](const std::shared_ptr<Session>& s) {
-    if (s->type().name == session_type) out.push_back(s->id());
+    if (s->type_name() == session_type) out.push_back(s->id());
   });
   std::sort(out.begin(), out.end());
   return out;
@@ -65,15 +69,16 @@ SessionInfo Runtime::session_info() const {
   SessionInfo info;
   core_->registry.for_each([&](const std::shared_ptr<Session>& s) {
     ++info.count;
-    ++info.types[s->type().name];
+    ++info.types[s->type_name()];
   });
   return info;
 }
 
 SessionStats Runtime::session_stats() const {
   SessionStats stats;
-  // Per-session bookkeeping outside the session: a registry node and its bucket.
-  constexpr std::size_t kRegistryEntry = 48;
+  // Per-session bookkeeping outside the session: its registry slot (32 bytes) at the tables'
+  // average load of about one half.
+  constexpr std::size_t kRegistryEntry = 64;
   core_->registry.for_each([&](const std::shared_ptr<Session>& s) {
     ++stats.count;
     stats.memory_bytes += s->memory_bytes() + kRegistryEntry;
@@ -107,11 +112,11 @@ std::vector<std::expected<void, Error>> Runtime::terminate_many(
 
 std::expected<std::size_t, Error> Runtime::broadcast(std::string type, Value payload,
                                                      std::string_view session_type) {
-  Action action{std::move(type), std::move(payload), Value::object()};
+  Action action{std::move(type), std::move(payload), Value()};
   if (auto ok = validate_action(action); !ok) return std::unexpected(ok.error());
   std::size_t n = 0;
   core_->registry.for_each([&](const std::shared_ptr<Session>& s) {
-    if (!session_type.empty() && s->type().name != session_type) return;
+    if (!session_type.empty() && s->type_name() != session_type) return;
     core_->cast_into(s, action, nullptr);
     ++n;
   });
@@ -171,7 +176,7 @@ bool Runtime::detach(std::string_view handler_id) {
 }
 
 void Runtime::poll_timers() {
-  core_->timers.poll();
+  core_->poll_timers();
 }
 
 }  // namespace sessproc

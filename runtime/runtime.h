@@ -48,6 +48,8 @@ struct DispatchResult {
 struct SessionRef {
   std::string id;
   std::string type;
+  // On the runtime's clock (RuntimeConfig::clock): when it started, last activity, expiry.
+  Clock::time_point started{}, last_activity{}, expires{};
 };
 
 struct SessionInfo {
@@ -59,6 +61,23 @@ struct SessionStats {
   std::size_t count = 0;
   std::size_t memory_bytes = 0;
   std::size_t average_bytes = 0;
+};
+
+// One version of a loaded module.
+struct ModuleVersionInfo {
+  std::string version;           // Module::version()
+  std::uint64_t generation = 0;  // 1 for the first load of the name, +1 per successful load
+  std::size_t sessions = 0;      // sessions running on this version
+};
+
+// A loaded module (Runtime::modules()).
+struct ModuleInfo {
+  std::string name;
+  ModuleVersionInfo current;
+  std::vector<std::string> session_types;  // of the current version
+  // Older versions still loaded because something uses them: sessions not switched yet or
+  // kept (their type is gone, or their state failed to migrate), async tasks, snapshots.
+  std::vector<ModuleVersionInfo> retired;
 };
 
 struct Health {
@@ -77,8 +96,14 @@ class Runtime {
 
   // ----- modules ---------------------------------------------------------------------------
   // Loads a compiled module, making its session types startable. Session type names are
-  // global to the runtime. (Replacing a loaded module while sessions run comes later.)
+  // global to the runtime. A module whose name is loaded already replaces it while sessions
+  // run (hot loading, runtime/hot_load.h): a field whose type changed, or a session type of
+  // another module, refuses the load and changes nothing; otherwise new sessions start on the
+  // new version at once, and each running session switches (migrating its state) before its
+  // next message; actions already running finish on the old code.
   std::expected<void, Error> load(std::shared_ptr<const Module> module);
+  // The loaded modules by name (the built-in "default" module left out).
+  std::vector<ModuleInfo> modules() const;
   std::vector<std::string> session_types() const;
 
   // ----- sessions --------------------------------------------------------------------------
@@ -107,18 +132,18 @@ class Runtime {
   // Returns once the action is applied (or rejected).
   std::expected<DispatchResult, Error> dispatch(std::string_view id, std::string type,
                                                 Value payload = Value(),
-                                                Value meta = Value::object());
+                                                Value meta = Value());
   std::expected<DispatchResult, Error> dispatch(std::string_view id, Action action);
   // From JSON `{"type", "payload", "meta"}` as the server receives it.
   std::expected<DispatchResult, Error> dispatch_json(std::string_view id, const Value& action);
   // Enqueues and returns at once; order per sender is preserved.
   std::expected<void, Error> cast(std::string_view id, std::string type, Value payload = Value(),
-                                  Value meta = Value::object());
+                                  Value meta = Value());
   std::expected<void, Error> cast(std::string_view id, Action action);
   // Enqueues and returns a handle to the async tasks the action will start.
   std::expected<AsyncHandle, Error> dispatch_async(std::string_view id, std::string type,
                                                    Value payload = Value(),
-                                                   Value meta = Value::object());
+                                                   Value meta = Value());
   // Blocks until the handle is done or `timeout` passes (with a manual scheduler: runs the
   // pending work instead). True when done.
   bool wait(const AsyncHandle& handle,

@@ -1,7 +1,15 @@
 // runtime/scheduler.cpp: the worker pool and the manual scheduler.
 #include "runtime/scheduler.h"
 
+#include <time.h>
+
 namespace sessproc {
+
+Clock::time_point SteadyClock::coarse_now() const {
+  timespec ts{};
+  if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0) return now();
+  return time_point(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
+}
 
 ThreadPoolScheduler::ThreadPoolScheduler(unsigned threads) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());

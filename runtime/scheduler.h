@@ -30,11 +30,15 @@ class Clock {
   using time_point = std::chrono::steady_clock::time_point;
   virtual ~Clock() = default;
   virtual time_point now() const = 0;
+  // The same time line, read cheaply and a few milliseconds coarse: for activity stamps
+  // (TTL is exact to a second) and history, read once per action.
+  virtual time_point coarse_now() const { return now(); }
 };
 
 class SteadyClock final : public Clock {
  public:
   time_point now() const override { return std::chrono::steady_clock::now(); }
+  time_point coarse_now() const override;  // CLOCK_MONOTONIC_COARSE, steady_clock's base
 };
 
 // Time that moves only when advanced. Thread-safe.

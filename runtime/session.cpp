@@ -1,6 +1,8 @@
 // runtime/session.cpp: construction, extras and memory accounting of a session.
 #include "runtime/session.h"
 
+#include <thread>
+
 #include "runtime/async_task.h"
 #include "runtime/core.h"
 
@@ -23,6 +25,7 @@ Session::Session(RuntimeCore& core, std::string id, std::shared_ptr<const Module
       type_(&type),
       state_(std::move(state)),
       last_activity_(now.time_since_epoch().count()),
+      started_at_(now),
       ttl_ns_(ttl.count()) {}
 
 Session::~Session() {
@@ -44,9 +47,20 @@ std::size_t Session::memory_bytes() const {
   std::size_t n = sizeof(Session) + 16;
   if (id_.capacity() > 15) n += id_.capacity() + 1;
   n += extras_bytes_.load(std::memory_order_relaxed);
-  auto s = state();
-  if (s && s != type_->initial) n += StateSnapshot(s, plan_).memory_bytes();
+  auto snap = snapshot();
+  const auto& s = snap.data();
+  if (s && s != s->type->initial) n += snap.memory_bytes();
   return n;
+}
+
+StateSnapshot Session::snapshot() const {
+  for (;;) {
+    auto plan = plan_.load(std::memory_order_acquire);
+    auto state = state_.load(std::memory_order_acquire);
+    // Only while a hot load switches this session (between its two stores) can they differ.
+    if (!state || plan->owns(state->type)) return StateSnapshot(std::move(state), std::move(plan));
+    std::this_thread::yield();
+  }
 }
 
 }  // namespace sessproc

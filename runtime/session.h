@@ -8,6 +8,9 @@
 // entering the session. Everything an idle session does not need (subscriptions, history,
 // async tasks, debounce/throttle state) hangs off one lazily allocated `SessionExtras`, which
 // keeps a fresh session around 200 bytes plus its id. The session embeds its TTL timer node.
+// A hot load switches a session to a newer module version (hot_load.h): its owner swaps plan,
+// type and state between two messages; readers on other threads pair plan and state
+// consistently through `snapshot()`.
 #pragma once
 
 #include <atomic>
@@ -66,6 +69,9 @@ struct SessionExtras {
   History history;
   std::vector<std::shared_ptr<AsyncTask>> tasks;
   std::vector<RateState> rates;
+  // A session that could not follow a hot load stays on its version until a newer one.
+  std::uint64_t stay_generation = 0;  // the load it stayed at (ModulePlan::replaced_by)
+  bool stay_failed = false;           // its state did not migrate (else its type is gone)
   std::size_t memory_bytes() const;
 };
 
@@ -80,15 +86,34 @@ class Session final : public TimerNode, public std::enable_shared_from_this<Sess
 
   // ----- identity (any thread) ------------------------------------------------------------
   const std::string& id() const { return id_; }
-  const TypePlan& type() const { return *type_; }
-  const std::shared_ptr<const ModulePlan>& plan() const { return plan_; }
   RuntimeCore& core() const { return *core_; }
+  // The session type's name (stable across hot loads).
+  std::string type_name() const { return snapshot().session_type(); }
+  // The module version the session runs on (any thread; a hot load may change it).
+  std::shared_ptr<const ModulePlan> plan() const { return plan_.load(std::memory_order_acquire); }
 
   // ----- state (any thread reads; the owner publishes) -------------------------------------
   std::shared_ptr<const StateData> state() const { return state_.load(std::memory_order_acquire); }
-  StateSnapshot snapshot() const { return StateSnapshot(state(), plan_); }
+  // The state with the plan that reads it, never torn across a hot load.
+  StateSnapshot snapshot() const;
   void publish(std::shared_ptr<const StateData> next) {
     state_.store(std::move(next), std::memory_order_release);
+  }
+
+  // ----- module version (owner only) -------------------------------------------------------
+  const TypePlan& type() const { return *type_; }
+  // A newer version of the module was loaded since this session's (hot_load.h).
+  bool module_replaced() const {
+    return type_->plan->replaced_by.load(std::memory_order_acquire) != 0;
+  }
+  // Switches to `type` of `plan` with its migrated `state`: the plan first, so that a reader
+  // that sees the new state also finds the plan that reads it.
+  void switch_plan(std::shared_ptr<const ModulePlan> plan, const TypePlan& type,
+                   std::shared_ptr<const StateData> state) {
+    std::shared_ptr<const ModulePlan> old = plan_.exchange(std::move(plan));
+    type_ = &type;
+    publish(std::move(state));
+    // `old` goes last, once no published state refers to it.
   }
 
   // ----- scheduling ------------------------------------------------------------------------
@@ -105,6 +130,11 @@ class Session final : public TimerNode, public std::enable_shared_from_this<Sess
   void touch(Clock::time_point now) {
     last_activity_.store(now.time_since_epoch().count(), std::memory_order_relaxed);
   }
+  Clock::time_point last_activity() const {
+    return Clock::time_point(
+        std::chrono::nanoseconds(last_activity_.load(std::memory_order_relaxed)));
+  }
+  Clock::time_point started_at() const { return started_at_; }  // sessd: GET /api/sessions/{id}
   Clock::time_point deadline() const {
     return Clock::time_point(
         std::chrono::nanoseconds(last_activity_.load(std::memory_order_relaxed) + ttl_ns_));
@@ -129,8 +159,8 @@ class Session final : public TimerNode, public std::enable_shared_from_this<Sess
  private:
   RuntimeCore* core_;
   std::string id_;
-  std::shared_ptr<const ModulePlan> plan_;
-  const TypePlan* type_;
+  std::atomic<std::shared_ptr<const ModulePlan>> plan_;
+  const TypePlan* type_;  // owner only
   std::atomic<std::shared_ptr<const StateData>> state_;
   Mailbox mailbox_;
   std::atomic<bool> busy_{false};
@@ -138,8 +168,12 @@ class Session final : public TimerNode, public std::enable_shared_from_this<Sess
   std::atomic<bool> faulted_{false};
   std::atomic<std::uint32_t> extras_bytes_{0};
   std::atomic<std::int64_t> last_activity_;
+  Clock::time_point started_at_;
   std::int64_t ttl_ns_;
   std::unique_ptr<SessionExtras> extras_;
+  // The registry's reference while the session is registered (registry.h; its writers only).
+  friend class Registry;
+  std::shared_ptr<Session> registry_ref_;
 };
 
 }  // namespace sessproc

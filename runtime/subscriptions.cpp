@@ -39,6 +39,19 @@ std::expected<void, Error> SubscriptionList::add(SubscriptionId id, Selector sel
   return {};
 }
 
+void SubscriptionList::rebase(const StateSnapshot& current) {
+  auto locate = [&](Entry& e) {
+    e.slice_pos = UINT32_MAX;
+    const std::string* path = e.selector.path();
+    if (!path || path->empty() || !current.data()) return;
+    auto name = std::string_view(*path).substr(0, path->find('.'));
+    auto it = current.data()->type->by_name.find(name);
+    if (it != current.data()->type->by_name.end()) e.slice_pos = it->second;
+  };
+  for (auto& e : subs_) locate(e);
+  for (auto& e : pending_) locate(e);
+}
+
 bool SubscriptionList::remove(SubscriptionId id) {
   for (auto it = pending_.begin(); it != pending_.end(); ++it) {
     if (it->id == id) {

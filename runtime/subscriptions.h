@@ -35,9 +35,13 @@ class SubscriptionList {
                                  std::weak_ptr<const void> owner, bool has_owner,
                                  const StateSnapshot& current);
   bool remove(SubscriptionId id);
+  // After a hot load switched the session's type: path selectors find their slice again.
+  void rebase(const StateSnapshot& current);
   // After an action changed the state from `before` to `after`. Returns notifications sent.
   std::size_t notify(const StateSnapshot& before, const StateSnapshot& after);
   std::size_t size() const;
+  // Nothing to notify: the apply path skips building snapshots.
+  bool empty() const { return subs_.empty() && pending_.empty(); }
   void clear() {
     subs_.clear();
     pending_.clear();

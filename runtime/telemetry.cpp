@@ -22,6 +22,7 @@ constexpr std::array<std::string_view, kEventKinds> kEventNames = {
     "reducer.fault",
     "module.load",
     "module.load_error",
+    "module.migrate",
 };
 }  // namespace
 

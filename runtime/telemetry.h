@@ -40,8 +40,9 @@ enum class EventKind : std::uint8_t {
   reducer_fault,
   module_load,
   module_load_error,
+  module_migrate,  // the sessions of a hot load followed it (or stayed): counts (hot_load.h)
 };
-inline constexpr std::size_t kEventKinds = 13;
+inline constexpr std::size_t kEventKinds = 14;
 
 // "session.start", "reducer.fault", ...
 std::string_view event_name(EventKind kind);

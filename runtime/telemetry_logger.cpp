@@ -20,6 +20,7 @@ spdlog::level::level_enum TelemetryLogger::level_of(EventKind kind) {
     case EventKind::session_stop:
     case EventKind::session_auto_cleanup:
     case EventKind::module_load:
+    case EventKind::module_migrate:
       return spdlog::level::info;
     case EventKind::session_call:
     case EventKind::session_cast:

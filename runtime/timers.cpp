@@ -39,35 +39,42 @@ void Timers::after(std::chrono::nanoseconds delay, Task task) {
 }
 
 void Timers::link(TimerNode* node, Clock::time_point when) {
-  std::lock_guard lock(mu_);
-  wheel_.insert(node, tick_of(when));
+  Shard& sh = shard_of(node);
+  std::lock_guard lock(sh.mu);
+  sh.wheel.insert(node, tick_of(when));
 }
 
 void Timers::relink_locked(TimerNode* node, Clock::time_point when) {
-  wheel_.insert(node, tick_of(when));
+  shard_of(node).wheel.insert(node, tick_of(when));
 }
 
 void Timers::unlink(TimerNode* node) {
-  std::lock_guard lock(mu_);
-  wheel_.remove(node);
+  Shard& sh = shard_of(node);
+  std::lock_guard lock(sh.mu);
+  sh.wheel.remove(node);
 }
 
 void Timers::poll() {
   std::vector<Task> after;
-  {
-    std::lock_guard lock(mu_);
-    auto d = (clock_.now() - origin_).count();
-    std::uint64_t now_tick = d <= 0 ? 0 : static_cast<std::uint64_t>(d / tick_.count());
-    std::vector<TimerNode*> due;
-    wheel_.advance(now_tick, due);
+  std::vector<TimerNode*> due;
+  auto d = (clock_.now() - origin_).count();
+  const std::uint64_t now_tick = d <= 0 ? 0 : static_cast<std::uint64_t>(d / tick_.count());
+  for (std::size_t i = 0; i < kWheels; ++i) {
+    std::lock_guard lock(shards_[i].mu);
+    due.clear();
+    shards_[i].wheel.advance(now_tick, due);
     for (TimerNode* node : due) node->on_due(node, *this, after);
   }
   for (auto& task : after) task();
 }
 
 std::size_t Timers::size() const {
-  std::lock_guard lock(mu_);
-  return wheel_.size();
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < kWheels; ++i) {
+    std::lock_guard lock(shards_[i].mu);
+    n += shards_[i].wheel.size();
+  }
+  return n;
 }
 
 }  // namespace sessproc

@@ -1,7 +1,9 @@
 // runtime/timers.h: the runtime's timer service: a TimerWheel, a lock and a clock.
 //
-// Design decision: one wheel per runtime, advanced by `poll()` (a timer thread calls it every
-// tick; tests call it after advancing a ManualClock). Due callbacks run in two stages: quick
+// Design decision: a few wheels per runtime, each behind its own lock, all advanced by `poll()`
+// (a timer thread calls it every tick; tests call it after advancing a ManualClock). A node's
+// wheel is a hash of its address, fixed for its life, so starting sessions on several threads
+// rarely meets on one lock, and link/unlink of one node always take the same lock. Due callbacks run in two stages: quick
 // bookkeeping under the lock (re-arming a TTL node), then the resulting tasks after the lock is
 // released, which only post work to the scheduler. Nothing heavy ever runs on the timer thread.
 // One-shot timers are never cancelled: their owners check a generation number when they fire,
@@ -9,6 +11,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -37,12 +41,20 @@ class Timers {
   std::size_t size() const;
 
  private:
+  static constexpr std::size_t kWheels = 8;  // shard_of keeps the top 3 bits of a hash
+  struct alignas(64) Shard {
+    mutable std::mutex mu;
+    TimerWheel wheel;
+  };
   std::uint64_t tick_of(Clock::time_point t) const;  // rounded up: never fire early
+  Shard& shard_of(const TimerNode* node) {
+    auto a = reinterpret_cast<std::uintptr_t>(node);
+    return shards_[((a >> 6) * 0x9e3779b97f4a7c15ull) >> 61];
+  }
   Clock& clock_;
   std::chrono::nanoseconds tick_;
   Clock::time_point origin_;
-  mutable std::mutex mu_;
-  TimerWheel wheel_;
+  std::unique_ptr<Shard[]> shards_ = std::make_unique<Shard[]>(kWheels);
 };
 
 }  // namespace sessproc

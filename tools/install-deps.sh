@@ -11,6 +11,7 @@ packages=(
   llvm-16-dev libzstd-dev
   libboost1.74-dev libssl-dev
   clang-format clang-tidy-16
+  nodejs chromium wrk  # tests/server (with npm, below) and bench/server_*
 )
 
 missing=()
@@ -19,11 +20,25 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# npm comes with some builds of nodejs (which then conflict with Debian's npm package).
+command -v npm >/dev/null || missing+=(npm)
 
-echo "install-deps: installing ${missing[*]}"
-sudo_cmd=()
-[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The server tests' npm packages (tests/server/package-lock.json), installed again only when
+# the lock file changed since the last install.
+root=$(cd "$(dirname "$0")/.." && pwd)
+lock="$root/tests/server/package-lock.json"
+stamp="$root/tests/server/node_modules/.installed-lock.json"
+if [ -f "$lock" ] && ! cmp -s "$lock" "$stamp"; then
+  echo "install-deps: npm ci --prefix tests/server"
+  npm ci --prefix "$root/tests/server" --no-audit --no-fund --loglevel=error >/dev/null
+  cp "$lock" "$stamp"
+fi

@@ -1,4 +1,4 @@
-// shared_object.cpp: write, compile (posix_spawn of the system compiler), dlopen.
+// shared_object.cpp: write, compile (posix_spawn of the system compiler), cache, dlopen.
 #include "compiler/cpp/shared_object.h"
 
 #include <dlfcn.h>
@@ -14,6 +14,8 @@
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "compiler/cpp/compile_cache.h"
 
 extern char** environ;
 
@@ -76,29 +78,76 @@ std::string first_lines(const fs::path& path, int count) {
   return out;
 }
 
-}  // namespace
+// The executable this process runs: the emitted object's stdlib and runtime symbols resolve
+// against it, so its identity is part of the cache key.
+std::string executable_identity() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "unknown";
+  auto size = fs::file_size(exe, ec);
+  auto time = fs::last_write_time(exe, ec).time_since_epoch().count();
+  return fmt::format("{}|{}|{}", exe.string(), ec ? 0 : size, ec ? 0 : time);
+}
 
-std::expected<std::shared_ptr<const Module>, LoadError> compile_and_load(
-    const EmittedProgram& program, const std::string& name, const emitted::ModuleOptions& options) {
+// Where the headers that emitted code includes live: next to an installed sessc
+// (bin/../include/sessproc), else the source tree it was built from.
+std::string include_dir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path installed = (exe.parent_path() / SESSPROC_HEADERS_FROM_BIN).lexically_normal();
+    if (fs::is_regular_file(installed / "compiler/cpp/support_module.h", ec)) {
+      return installed.string();
+    }
+  }
+  return SESSPROC_SOURCE_DIR;
+}
+
+using Loaded = std::expected<std::shared_ptr<const Module>, LoadError>;
+
+// dlopen + the factory. The library is never unloaded (see the header).
+Loaded load(const fs::path& library, const std::string& name,
+            const emitted::ModuleOptions& options) {
+  using Kind = LoadError::Kind;
+  void* handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* error = dlerror();
+    return std::unexpected(LoadError{
+        Kind::Load, fmt::format("cannot load {}: {}", library.string(), error ? error : "?")});
+  }
+  std::string symbol = factory_symbol(name);
+  auto factory = reinterpret_cast<Factory>(dlsym(handle, symbol.c_str()));
+  if (factory == nullptr) {
+    return std::unexpected(
+        LoadError{Kind::Load, fmt::format("{} has no symbol {}", library.string(), symbol)});
+  }
+  std::shared_ptr<const Module> module;
+  std::string error;
+  if (!factory(options.module_name.c_str(), options.implicit_session_name.c_str(), &module,
+               &error)) {
+    return std::unexpected(LoadError{Kind::Module, std::move(error)});
+  }
+  return module;
+}
+
+// Writes the program to a fresh directory and compiles it to `library`.
+std::expected<void, LoadError> compile(const EmittedProgram& program, std::vector<std::string> argv,
+                                       const fs::path& library) {
   using Kind = LoadError::Kind;
   auto dir = make_temp_dir();
   if (!dir) return std::unexpected(LoadError{Kind::Compile, dir.error()});
   fs::path source = *dir / program.source_name;
-  fs::path library = *dir / ("lib" + identifier(name) + ".so");
   fs::path log = *dir / "compile.log";
+  std::error_code ignored;
   if (!write_file(*dir / program.header_name, program.header) ||
       !write_file(source, program.source)) {
+    fs::remove_all(*dir, ignored);
     return std::unexpected(LoadError{Kind::Compile, fmt::format("cannot write {}", dir->string())});
   }
-  std::vector<std::string> argv = compiler_command();
-  if (argv.empty()) return std::unexpected(LoadError{Kind::Compile, "SESSC_CXX is empty"});
-  for (std::string flag : {"-std=c++23", "-fPIC", "-shared", "-O0", "-w"}) argv.push_back(flag);
-  argv.push_back("-I" + std::string(SESSPROC_SOURCE_DIR));
   argv.push_back("-o");
   argv.push_back(library.string());
   argv.push_back(source.string());
   int status = run(argv, log);
-  std::error_code ignored;
   if (status < 0) {
     fs::remove_all(*dir, ignored);
     return std::unexpected(LoadError{
@@ -112,25 +161,55 @@ std::expected<std::shared_ptr<const Module>, LoadError> compile_and_load(
         Kind::Compile, fmt::format("the emitted C++ did not compile ({}); it is kept in {}:{}", why,
                                    dir->string(), first_lines(log, 20))});
   }
-  void* handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (handle == nullptr) {
-    const char* error = dlerror();
-    return std::unexpected(LoadError{
-        Kind::Load, fmt::format("cannot load {}: {}", library.string(), error ? error : "?")});
+  fs::remove_all(*dir, ignored);
+  return {};
+}
+
+}  // namespace
+
+std::expected<std::shared_ptr<const Module>, LoadError> compile_and_load(
+    const EmittedProgram& program, const std::string& name, const emitted::ModuleOptions& options) {
+  using Kind = LoadError::Kind;
+  std::vector<std::string> argv = compiler_command();
+  if (argv.empty()) return std::unexpected(LoadError{Kind::Compile, "SESSC_CXX is empty"});
+  for (std::string flag : {"-std=c++23", "-fPIC", "-shared", "-O0", "-w"}) argv.push_back(flag);
+  argv.push_back("-I" + include_dir());
+
+  std::optional<CompileCache> cache = CompileCache::from_environment();
+  if (!cache) {
+    auto dir = make_temp_dir();
+    if (!dir) return std::unexpected(LoadError{Kind::Compile, dir.error()});
+    fs::path library = *dir / ("lib" + identifier(name) + ".so");
+    auto compiled = compile(program, std::move(argv), library);
+    if (!compiled) return std::unexpected(std::move(compiled.error()));
+    Loaded module = load(library, name, options);
+    std::error_code ignored;
+    fs::remove_all(*dir, ignored);  // the mapping stays valid once loaded
+    return module;
   }
-  std::string symbol = factory_symbol(name);
-  auto factory = reinterpret_cast<Factory>(dlsym(handle, symbol.c_str()));
-  if (factory == nullptr) {
-    return std::unexpected(
-        LoadError{Kind::Load, fmt::format("{} has no symbol {}", library.string(), symbol)});
+
+  std::string command;
+  for (const auto& word : argv) command += word + '\n';
+  std::string exe = executable_identity();
+  std::string key = CompileCache::key({"sessc-cpp-cache-1", command, exe, program.header_name,
+                                       program.header, program.source_name, program.source});
+  if (auto hit = cache->find(key)) {
+    Loaded module = load(*hit, name, options);
+    if (module || module.error().kind != Kind::Load) return module;
+    cache->forget(key);  // unreadable: compile it again
   }
-  fs::remove_all(*dir, ignored);  // the mapping stays valid once loaded
-  std::shared_ptr<const Module> module;
-  std::string error;
-  if (!factory(options.module_name.c_str(), options.implicit_session_name.c_str(), &module,
-               &error)) {
-    return std::unexpected(LoadError{Kind::Module, std::move(error)});
+  fs::path scratch = cache->scratch_path(key);
+  auto compiled = compile(program, std::move(argv), scratch);
+  if (!compiled) {
+    std::error_code ignored;
+    fs::remove(scratch, ignored);
+    return std::unexpected(std::move(compiled.error()));
   }
+  if (auto stored = cache->store(key, scratch)) return load(*stored, name, options);
+  // Not stored (the directory went away?): use the object once, from where it was written.
+  Loaded module = load(scratch, name, options);
+  std::error_code ignored;
+  fs::remove(scratch, ignored);
   return module;
 }
 

@@ -5,7 +5,9 @@
 // resolve against the running executable, which must export them (sessc links with
 // ENABLE_EXPORTS). The library is never unloaded: slice states made by its code may live as
 // long as the process. The compiler is $SESSC_CXX (words split on spaces, e.g. "ccache c++")
-// or the one that built sessc.
+// or the one that built sessc. Compiled objects are kept in a CompileCache (compile_cache.h), so
+// running the same program again loads it without compiling. Emitted code includes the support
+// headers from bin/../include/sessproc when sessc is installed, else from its source tree.
 #pragma once
 
 #include <expected>

@@ -158,7 +158,9 @@ inline Failure load_state(Value& out, const Context& cx, std::uint32_t field) {
 
 inline Value load_meta(Context& cx) {
   if (!cx.meta) {
-    cx.meta = cx.action ? stdlib::from_json_any(cx.action->meta) : Value::sorted_map({});
+    cx.meta = cx.action && !cx.action->meta.is_null()  // null: no meta (runtime)
+                  ? stdlib::from_json_any(cx.action->meta)
+                  : Value::sorted_map({});
   }
   return *cx.meta;
 }

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -17,7 +18,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Leaves a file that already holds `text` untouched, so that a build system which re-runs
+// `sessc build` after an edit that changes no output (Ninja's restat) recompiles nothing.
 std::expected<void, std::string> write_file(const fs::path& path, const std::string& text) {
+  if (std::ifstream in(path, std::ios::binary); in) {
+    std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (old == text) return {};
+  }
   std::ofstream out(path, std::ios::binary);
   out << text;
   if (!out.flush()) return std::unexpected(fmt::format("cannot write '{}'", path.string()));

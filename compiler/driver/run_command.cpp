@@ -15,6 +15,7 @@
 #include "compiler/interp/interp.h"
 #include "compiler/ir/lower.h"
 #include "compiler/ir/print.h"
+#include "compiler/jit/jit.h"
 #include "runtime/runtime.h"
 
 namespace sessproc::driver {
@@ -98,15 +99,23 @@ std::string answer(Runtime& runtime, const std::string& line) {
   return fmt::format("{{\"ok\":true,\"state\":{}}}", state->dump());
 }
 
+// --backend jit: a failure of the JIT itself is a tool error (2), a default state that
+// faults is the program's (1), as with the other backends.
+std::expected<std::shared_ptr<const Module>, int> make_jit_module(
+    std::shared_ptr<const ir::Module> ir, const interp::InterpOptions& options, Streams streams) {
+  auto module = jit::make_jit_module(
+      std::move(ir),
+      {.module_name = options.module_name, .implicit_session_name = options.implicit_session_name});
+  if (!module) {
+    report_tool_error(module.error().message, streams);
+    return std::unexpected(module.error().internal ? kExitUsage : kExitErrors);
+  }
+  return *module;
+}
+
 }  // namespace
 
 int run_run(const RunCommand& command, Streams streams, std::istream& in) {
-  if (command.backend == "jit") {
-    report_tool_error(fmt::format("--backend {} is not available yet; use --backend interp or cpp",
-                                  command.backend),
-                      streams);
-    return kExitUsage;
-  }
   Value args;
   if (command.args) {
     args = Value::parse(*command.args, nullptr, /*allow_exceptions=*/false);
@@ -126,8 +135,11 @@ int run_run(const RunCommand& command, Streams streams, std::istream& in) {
     return kExitUsage;
   }
   interp::InterpOptions options;
-  auto module = make_backend_module(command.backend, ir, options,
-                                    std::filesystem::path(command.files.front()).stem(), streams);
+  auto module =
+      command.backend == "jit"
+          ? make_jit_module(ir, options, streams)
+          : make_backend_module(command.backend, ir, options,
+                                std::filesystem::path(command.files.front()).stem(), streams);
   if (!module) return module.error();
   std::string type =
       ir->implicit_session ? options.implicit_session_name : ir->sessions[*session].name;

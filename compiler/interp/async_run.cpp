@@ -13,10 +13,13 @@ namespace {
 
 class InterpAsyncRun final : public AsyncRun {
  public:
-  InterpAsyncRun(std::shared_ptr<const ir::Module> module, std::uint32_t slice,
-                 std::uint32_t function, stdlib::Value payload, stdlib::Value state, Action action)
+  InterpAsyncRun(std::shared_ptr<const ir::Module> module, std::shared_ptr<const Executor> executor,
+                 std::uint32_t slice, std::uint32_t function, stdlib::Value payload,
+                 stdlib::Value state, Action action)
       : module_(std::move(module)),
+        executor_(std::move(executor)),
         slice_(slice),
+        function_index_(function),
         function_(module_->functions[function]),
         registers_(function_.registers),
         state_(std::move(state)),
@@ -46,7 +49,7 @@ class InterpAsyncRun final : public AsyncRun {
     context.state = &state;
     context.action = &action_;
     context.async = &async;
-    Outcome out = execute(context, function_, registers_.data(), pc_);
+    Outcome out = executor_->resume(context, function_index_, registers_.data(), pc_);
     switch (out.stop) {
       case Stop::Return:
       case Stop::Unhandled:
@@ -67,7 +70,9 @@ class InterpAsyncRun final : public AsyncRun {
 
  private:
   std::shared_ptr<const ir::Module> module_;
+  std::shared_ptr<const Executor> executor_;
   std::uint32_t slice_;
+  std::uint32_t function_index_;
   const ir::Function& function_;
   std::vector<stdlib::Value> registers_;
   std::uint32_t pc_ = 0;
@@ -79,11 +84,12 @@ class InterpAsyncRun final : public AsyncRun {
 }  // namespace
 
 std::unique_ptr<AsyncRun> make_async_run(std::shared_ptr<const ir::Module> module,
+                                         std::shared_ptr<const Executor> executor,
                                          std::uint32_t slice, std::uint32_t function,
                                          stdlib::Value payload, stdlib::Value state,
                                          Action action) {
-  return std::make_unique<InterpAsyncRun>(std::move(module), slice, function, std::move(payload),
-                                          std::move(state), std::move(action));
+  return std::make_unique<InterpAsyncRun>(std::move(module), std::move(executor), slice, function,
+                                          std::move(payload), std::move(state), std::move(action));
 }
 
 }  // namespace sessproc::interp

@@ -1,11 +1,11 @@
-// interp_module.cpp: InterpModule, the sessproc::Module that runs IR functions.
+// ir_module.cpp: IrModule, the sessproc::Module over an ir::Module and an Executor.
+#include "compiler/interp/ir_module.h"
+
 #include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "compiler/interp/async_run.h"
-#include "compiler/interp/interp.h"
-#include "compiler/interp/machine.h"
 #include "compiler/interp/slice_value.h"
 #include "stdlib/json.h"
 
@@ -32,10 +32,11 @@ Error fault_error(const std::string& slice, std::string reason) {
   return make_error(Errc::reducer_fault, slice, std::move(reason));
 }
 
-class InterpModule final : public Module {
+class IrModule final : public Module {
  public:
-  InterpModule(std::shared_ptr<const ir::Module> ir, InterpOptions options)
-      : ir_(std::move(ir)), options_(std::move(options)) {}
+  IrModule(std::shared_ptr<const ir::Module> ir, std::shared_ptr<const Executor> executor,
+           InterpOptions options)
+      : ir_(std::move(ir)), executor_(std::move(executor)), options_(std::move(options)) {}
 
   std::expected<void, std::string> build() {
     const ir::Module& m = *ir_;
@@ -80,7 +81,7 @@ class InterpModule final : public Module {
       }
       // The defaults: run once, shared by every new session.
       Context context{m};
-      Outcome out = call(context, m.functions[slice.defaults], nullptr);
+      Outcome out = executor_->call(context, slice.defaults, nullptr);
       if (out.stop != Stop::Return) {
         return std::unexpected(
             fmt::format("the default state of {} faulted: {}", slice.name, out.fault));
@@ -136,7 +137,7 @@ class InterpModule final : public Module {
       Context context{m};
       context.state = &working;
       context.action = &action;
-      Outcome out = call(context, m.functions[handler.function], &payload);
+      Outcome out = executor_->call(context, handler.function, &payload);
       switch (out.stop) {
         case Stop::Unhandled:
           continue;
@@ -173,7 +174,7 @@ class InterpModule final : public Module {
     Val working = record_of(state);
     Context context{m};
     context.state = &working;
-    Outcome out = call(context, m.functions[q.function], &arg);
+    Outcome out = executor_->call(context, q.function, &arg);
     if (out.stop == Stop::Fault) {
       return std::unexpected(fault_error(info.name, std::move(out.fault)));
     }
@@ -203,7 +204,7 @@ class InterpModule final : public Module {
     for (const auto& state : states) working.push_back(record_of(state));
     Context context{m};
     context.slices = working;
-    Outcome out = call(context, m.functions[*session.init], &arg);
+    Outcome out = executor_->call(context, *session.init, &arg);
     if (out.stop == Stop::Fault) {
       return std::unexpected(make_error(Errc::init_failed, session.name, std::move(out.fault)));
     }
@@ -236,7 +237,7 @@ class InterpModule final : public Module {
       }
       payload = std::move(*value);
     }
-    return make_async_run(ir_, static_cast<std::uint32_t>(slice), handler.function,
+    return make_async_run(ir_, executor_, static_cast<std::uint32_t>(slice), handler.function,
                           std::move(payload), record_of(state), action);
   }
 
@@ -253,6 +254,7 @@ class InterpModule final : public Module {
 
  private:
   std::shared_ptr<const ir::Module> ir_;
+  std::shared_ptr<const Executor> executor_;
   InterpOptions options_;
   std::vector<SliceInfo> slices_;
   std::vector<SliceTables> tables_;
@@ -262,9 +264,10 @@ class InterpModule final : public Module {
 
 }  // namespace
 
-std::expected<std::shared_ptr<const Module>, std::string> make_interp_module(
-    std::shared_ptr<const ir::Module> ir, InterpOptions options) {
-  auto module = std::make_shared<InterpModule>(std::move(ir), std::move(options));
+std::expected<std::shared_ptr<const Module>, std::string> make_ir_module(
+    std::shared_ptr<const ir::Module> ir, std::shared_ptr<const Executor> executor,
+    InterpOptions options) {
+  auto module = std::make_shared<IrModule>(std::move(ir), std::move(executor), std::move(options));
   if (auto built = module->build(); !built) return std::unexpected(built.error());
   return std::shared_ptr<const Module>(std::move(module));
 }

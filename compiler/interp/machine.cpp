@@ -8,6 +8,7 @@
 
 #include "stdlib/call.h"
 #include "stdlib/json.h"
+#include "stdlib/value_ops.h"
 
 namespace sessproc::interp {
 namespace {
@@ -42,57 +43,6 @@ Outcome fault(const ir::Module& module, const ir::Inst& inst, std::string messag
                   ? std::move(message)
                   : fmt::format("{}: {}", module.locations[inst.loc].text(), message);
   return out;
-}
-
-std::string list_range(std::int64_t index, std::size_t size) {
-  return fmt::format("index {} is out of range for a list of {} element{}", index, size,
-                     size == 1 ? "" : "s");
-}
-
-// `any[key]` and `any.key` reads: lists by int, maps and records by string.
-std::expected<Value, std::string> get_any(const Value& object, const Value& key) {
-  if (object.kind() == ValueKind::List && key.kind() == ValueKind::Int) {
-    const auto& items = object.as_list();
-    if (key.as_int() < 0 || static_cast<std::size_t>(key.as_int()) >= items.size()) {
-      return std::unexpected(list_range(key.as_int(), items.size()));
-    }
-    return items[static_cast<std::size_t>(key.as_int())];
-  }
-  if (key.kind() == ValueKind::String) {
-    const Value* found = nullptr;
-    if (object.kind() == ValueKind::Map) found = object.map_find(key.as_string());
-    if (object.kind() == ValueKind::Record) found = object.record_find(key.as_string());
-    if (found) return *found;
-    if (object.kind() == ValueKind::Map || object.kind() == ValueKind::Record) {
-      return std::unexpected(fmt::format("key \"{}\" is not in the map", key.as_string()));
-    }
-  }
-  return std::unexpected(
-      fmt::format("cannot index a {} with {}", kind_name(object.kind()), stdlib::describe(key)));
-}
-
-std::expected<void, std::string> set_any(Value& object, const Value& key, const Value& value) {
-  if (object.kind() == ValueKind::List && key.kind() == ValueKind::Int) {
-    std::size_t size = object.as_list().size();
-    if (key.as_int() < 0 || static_cast<std::size_t>(key.as_int()) >= size) {
-      return std::unexpected(list_range(key.as_int(), size));
-    }
-    object.mutable_list()[static_cast<std::size_t>(key.as_int())] = value;
-    return {};
-  }
-  if (object.kind() == ValueKind::Map && key.kind() == ValueKind::String) {
-    object.map_set(key.as_string(), value);
-    return {};
-  }
-  if (object.kind() == ValueKind::Record && key.kind() == ValueKind::String) {
-    int at = object.shape()->find(key.as_string());
-    if (at >= 0) {
-      object.mutable_fields()[static_cast<std::size_t>(at)] = value;
-      return {};
-    }
-  }
-  return std::unexpected(
-      fmt::format("cannot set {} of a {}", stdlib::describe(key), kind_name(object.kind())));
 }
 
 bool finite(double f) {
@@ -147,7 +97,9 @@ Outcome execute(Context& context, const ir::Function& function, Value* r, std::u
       case ir::Op::LoadMeta:
         if (!context.meta) {
           context.meta =
-              context.action ? stdlib::from_json_any(context.action->meta) : Value::sorted_map({});
+              context.action && !context.action->meta.is_null()  // null: no meta (runtime)
+                  ? stdlib::from_json_any(context.action->meta)
+                  : Value::sorted_map({});
         }
         r[in.a] = *context.meta;
         break;
@@ -258,86 +210,65 @@ Outcome execute(Context& context, const ir::Function& function, Value* r, std::u
       case ir::Op::JumpIfNotNil:
         if (!r[in.a].is_nil()) pc = in.b;
         break;
+      // The operations that touch containers or fail with a message are stdlib's, shared
+      // with the JIT (stdlib/value_ops.h), so both fault with the same words.
       case ir::Op::GetField: {
-        const Value& record = r[in.b];
-        const stdlib::TypeNode& type = module.types[in.d];
-        if (record.kind() != ValueKind::Record) {
-          return fault(module, in, fmt::format("a {} has no fields", kind_name(record.kind())));
-        }
-        if (record.shape() == type.shape) {
-          r[in.a] = record.fields()[in.c];
-        } else {
-          const Value* found = record.record_find(type.shape->names[in.c]);
-          r[in.a] = found ? *found : Value();
+        std::string error;
+        if (!sessproc_op_get_field(&r[in.a], &r[in.b], &module.types, in.d, in.c, &error)) {
+          return fault(module, in, std::move(error));
         }
         break;
       }
       case ir::Op::SetField: {
-        Value& record = r[in.a];
-        const stdlib::TypeNode& type = module.types[in.d];
-        if (record.kind() == ValueKind::Record && record.shape() != type.shape) {
-          record = stdlib::conform(record, module.types, in.d);
+        std::string error;
+        if (!sessproc_op_set_field(&r[in.a], &module.types, in.d, in.b, &r[in.c], &error)) {
+          return fault(module, in, std::move(error));
         }
-        if (record.kind() != ValueKind::Record) {
-          return fault(module, in, fmt::format("a {} has no fields", kind_name(record.kind())));
-        }
-        record.mutable_fields()[in.b] = r[in.c];
         break;
       }
       case ir::Op::GetKey: {
-        const Value* found = r[in.b].map_find(r[in.c].as_string());
-        if (found == nullptr) {
-          return fault(module, in,
-                       fmt::format("key \"{}\" is not in the map; use get(map, key, default)",
-                                   r[in.c].as_string()));
+        std::string error;
+        if (!sessproc_op_get_key(&r[in.a], &r[in.b], &r[in.c], &error)) {
+          return fault(module, in, std::move(error));
         }
-        r[in.a] = *found;
         break;
       }
       case ir::Op::SetKey:
-        r[in.a].map_set(r[in.b].as_string(), r[in.c]);
+        sessproc_op_set_key(&r[in.a], &r[in.b], &r[in.c]);
         break;
       case ir::Op::GetIndex: {
-        const auto& items = r[in.b].as_list();
-        std::int64_t at = r[in.c].as_int();
-        if (at < 0 || static_cast<std::size_t>(at) >= items.size()) {
-          return fault(module, in, list_range(at, items.size()));
+        std::string error;
+        if (!sessproc_op_get_index(&r[in.a], &r[in.b], &r[in.c], &error)) {
+          return fault(module, in, std::move(error));
         }
-        r[in.a] = items[static_cast<std::size_t>(at)];
         break;
       }
       case ir::Op::SetIndex: {
-        std::size_t size = r[in.a].as_list().size();
-        std::int64_t at = r[in.b].as_int();
-        if (at < 0 || static_cast<std::size_t>(at) >= size) {
-          return fault(module, in, list_range(at, size));
+        std::string error;
+        if (!sessproc_op_set_index(&r[in.a], &r[in.b], &r[in.c], &error)) {
+          return fault(module, in, std::move(error));
         }
-        r[in.a].mutable_list()[static_cast<std::size_t>(at)] = r[in.c];
         break;
       }
       case ir::Op::GetChar: {
-        const std::string& text = r[in.b].as_string();
-        std::int64_t at = r[in.c].as_int();
-        std::size_t count = stdlib::code_points(text);
-        if (at < 0 || static_cast<std::size_t>(at) >= count) {
-          return fault(module, in,
-                       fmt::format("index {} is out of range for a string of {} character{}", at,
-                                   count, count == 1 ? "" : "s"));
+        std::string error;
+        if (!sessproc_op_get_char(&r[in.a], &r[in.b], &r[in.c], &error)) {
+          return fault(module, in, std::move(error));
         }
-        std::size_t begin = stdlib::code_point_offset(text, static_cast<std::size_t>(at));
-        std::size_t end = stdlib::code_point_offset(text, static_cast<std::size_t>(at) + 1);
-        r[in.a] = Value::string(text.substr(begin, end - begin));
         break;
       }
       case ir::Op::GetAny: {
-        auto got = get_any(r[in.b], r[in.c]);
-        if (!got) return fault(module, in, std::move(got.error()));
-        r[in.a] = std::move(*got);
+        std::string error;
+        if (!sessproc_op_get_any(&r[in.a], &r[in.b], &r[in.c], &error)) {
+          return fault(module, in, std::move(error));
+        }
         break;
       }
       case ir::Op::SetAny: {
-        auto done = set_any(r[in.a], r[in.b], r[in.c]);
-        if (!done) return fault(module, in, std::move(done.error()));
+        std::string error;
+        if (!sessproc_op_set_any(&r[in.a], &r[in.b], &r[in.c], &error)) {
+          return fault(module, in, std::move(error));
+        }
         break;
       }
       case ir::Op::MakeList:

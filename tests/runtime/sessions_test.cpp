@@ -92,7 +92,13 @@ TEST_CASE("a module with no session type is refused with a clear error") {
   CHECK(r.error().code == Errc::invalid_module);
   CHECK(message(r.error()) == "Invalid module: module empty declares no session type");
   CHECK(f.rt->load(nullptr).error().code == Errc::invalid_module);
-  CHECK(f.rt->load(shop::make_module()).error().code == Errc::invalid_module);  // already loaded
+  // Another module may not take over a loaded module's session type (same name: hot_load_test).
+  sessproc::native::ModuleBuilder other("other");
+  other.slice(shop::counter_slice()).session("app", {"counter"});
+  auto taken = f.rt->load(other.build().value());
+  REQUIRE_FALSE(taken);
+  CHECK(message(taken.error()) ==
+        "Invalid module: session type app is already defined by module shop");
 }
 
 TEST_CASE("lookups in both directions, lists, info and stats") {

@@ -1,0 +1,38 @@
+-- bench/server_dispatch.lua: wrk script for POST /api/sessions/{id}/dispatch over keep-alive
+-- connections, spread over SESSIONS pre-started sessions named PREFIX0, PREFIX1, ...
+-- (bench/server_bench.sh starts them). Environment: SESSIONS, PREFIX, ADMIN_TOKEN.
+-- At the end it prints one line "RESULT requests_per_s=... p50_ms=... p99_ms=... errors=...".
+
+local sessions = tonumber(os.getenv("SESSIONS") or "10000")
+local prefix = os.getenv("PREFIX") or "b"
+local token = os.getenv("ADMIN_TOKEN") or ""
+local body = '{"type":"counter.increment"}'
+local thread_count = 0
+
+function setup(thread)
+  thread:set("first", thread_count)
+  thread_count = thread_count + 1
+end
+
+function init(args)
+  -- Each thread walks the sessions from its own start with a stride co-prime with most
+  -- session counts, so that consecutive requests of one connection hit different sessions.
+  next_session = first * 7919 % sessions
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Authorization"] = "Bearer " .. token
+end
+
+function request()
+  next_session = (next_session + 104729) % sessions
+  return wrk.format("POST", "/api/sessions/" .. prefix .. next_session .. "/dispatch", nil, body)
+end
+
+function done(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read +
+                 summary.errors.write + summary.errors.timeout
+  io.write(string.format("RESULT requests_per_s=%.0f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f errors=%d requests=%d\n",
+                         summary.requests / seconds, latency:percentile(50) / 1000,
+                         latency:percentile(99) / 1000, latency.max / 1000, errors,
+                         summary.requests))
+end

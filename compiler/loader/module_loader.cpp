@@ -1,0 +1,102 @@
+// module_loader.cpp: source text -> checked program -> IR -> a backend's Module.
+#include "compiler/loader/module_loader.h"
+
+#include <exception>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "compiler/diagnostics/render.h"
+#include "compiler/driver/big_stack.h"
+#include "compiler/driver/compilation.h"
+#include "compiler/interp/interp.h"
+#include "compiler/ir/lower.h"
+#include "compiler/jit/jit.h"
+
+namespace sessproc::loader {
+namespace {
+
+using Result = std::expected<std::shared_ptr<const Module>, LoadFailure>;
+
+LoadFailure internal_failure(std::string message) {
+  LoadFailure failure;
+  failure.rendered = std::move(message);
+  failure.internal = true;
+  return failure;
+}
+
+// What `sessc check` prints, as text and as JSON.
+LoadFailure diagnostics_failure(const driver::Compilation& compilation) {
+  const auto& engine = compilation.diagnostics();
+  std::vector<diagnostics::Diagnostic> sorted = engine.sorted();
+  LoadFailure failure;
+  for (const auto& diagnostic : sorted) {
+    failure.rendered += diagnostics::render_console(diagnostic, compilation.sources());
+  }
+  std::string summary = diagnostics::render_summary(engine.error_count(), engine.warning_count());
+  if (!summary.empty()) failure.rendered += summary + "\n";
+  failure.diagnostics = diagnostics::render_json(sorted, compilation.sources());
+  return failure;
+}
+
+// The module of the chosen backend. A default state that faults is the program's error.
+Result make_backend(std::shared_ptr<const ir::Module> ir, const LoadOptions& options) {
+  if (options.backend == Backend::jit) {
+    jit::JitOptions jit_options;
+    jit_options.module_name = options.module_name;
+    jit_options.engine = options.jit_engine;
+    auto module = jit::make_jit_module(std::move(ir), std::move(jit_options));
+    if (!module) {
+      LoadFailure failure;
+      failure.rendered = fmt::format("error: {}\n", module.error().message);
+      failure.internal = module.error().internal;
+      return std::unexpected(std::move(failure));
+    }
+    return std::move(*module);
+  }
+  interp::InterpOptions interp_options;
+  interp_options.module_name = options.module_name;
+  auto module = interp::make_interp_module(std::move(ir), std::move(interp_options));
+  if (!module) {
+    LoadFailure failure;
+    failure.rendered = fmt::format("error: {}\n", module.error());
+    return std::unexpected(std::move(failure));
+  }
+  return std::move(*module);
+}
+
+Result compile_here(std::span<const SourceFile> files, const LoadOptions& options) {
+  if (files.empty()) {
+    LoadFailure failure;
+    failure.rendered = "no source files to compile\n";
+    return std::unexpected(std::move(failure));
+  }
+  driver::Compilation compilation({.werror = options.werror});
+  for (const auto& file : files) compilation.add(file.path, file.text);
+  bool clean = compilation.check();
+  if (!clean || !compilation.checked()) return std::unexpected(diagnostics_failure(compilation));
+  auto ir = std::make_shared<const ir::Module>(
+      ir::lower(compilation.program(), *compilation.checked(), compilation.sources()));
+  return make_backend(std::move(ir), options);
+}
+
+}  // namespace
+
+Result compile_module(std::span<const SourceFile> files, const LoadOptions& options) {
+  std::optional<Result> result;
+  driver::run_on_big_stack([&] {
+    try {
+      result.emplace(compile_here(files, options));
+    } catch (const std::exception& e) {
+      result.emplace(std::unexpected(
+          internal_failure(fmt::format("internal error while compiling: {}", e.what()))));
+    } catch (...) {
+      result.emplace(std::unexpected(internal_failure("internal error while compiling")));
+    }
+    return 0;
+  });
+  if (!result) return std::unexpected(internal_failure("internal error: the compiler did not run"));
+  return std::move(*result);
+}
+
+}  // namespace sessproc::loader

@@ -1,0 +1,50 @@
+// module_loader.h: compile .reducer sources into a loaded sessproc::Module at run time.
+//
+// The one door through which a host process (sessd, `sessc run`, tests) turns source text into
+// a module for the runtime: parse, check, lower to IR, then hand the IR to a backend (the
+// interpreter, or the LLVM ORC JIT). Failures are values: the same diagnostics `sessc check`
+// prints, rendered for people and as JSON, or one internal error sentence when a backend
+// itself fails. Nothing here throws or aborts; the pipeline runs on a big stack.
+#pragma once
+
+#include <expected>
+#include <memory>
+#include <span>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/module.h"
+
+namespace sessproc::jit {
+class Engine;  // compiler/jit/engine.h
+}
+
+namespace sessproc::loader {
+
+enum class Backend { interp, jit };
+
+struct SourceFile {
+  std::string path;  // shown in diagnostics ("shop.reducer")
+  std::string text;
+};
+
+struct LoadOptions {
+  Backend backend = Backend::jit;
+  std::string module_name = "main";  // Module::name(): hot-loading replaces the same name
+  bool werror = false;
+  // Backend::jit: the engine to compile into, shared by every module loaded with it
+  // (jit::Engine::create()); null: each module gets an engine of its own.
+  std::shared_ptr<jit::Engine> jit_engine;
+};
+
+struct LoadFailure {
+  std::string rendered;  // console text: file:line:col, source line, caret, hint; summary
+  nlohmann::json diagnostics = nlohmann::json::array();  // render_json of every diagnostic
+  bool internal = false;  // true: the backend failed (JIT/LLVM), not the user's program
+};
+
+std::expected<std::shared_ptr<const Module>, LoadFailure> compile_module(
+    std::span<const SourceFile> files, const LoadOptions& options);
+
+}  // namespace sessproc::loader

@@ -1,0 +1,99 @@
+// runtime/server/ws_outbox.cpp: the bounded queue and subscription staging.
+#include "runtime/server/ws_outbox.h"
+
+namespace sessproc::server {
+
+WsOutbox::Push WsOutbox::push_locked(std::string message) {
+  if (closed_) return Push::dropped;
+  if (queue_.size() >= limit_) {
+    closed_ = true;
+    return Push::overflow;
+  }
+  queue_.push_back(std::move(message));
+  if (writing_) return Push::queued;
+  writing_ = true;
+  return Push::start_writing;
+}
+
+WsOutbox::Push WsOutbox::push(std::string message) {
+  std::lock_guard lock(mu_);
+  return push_locked(std::move(message));
+}
+
+WsOutbox::Push WsOutbox::push_for(std::uint64_t sub, std::string message) {
+  std::lock_guard lock(mu_);
+  auto it = subs_.find(sub);
+  if (closed_ || it == subs_.end()) return Push::dropped;
+  if (!it->second.confirmed) {
+    // Held messages count against the limit too: a staged sub cannot grow without bound.
+    if (it->second.held.size() + queue_.size() >= limit_) {
+      closed_ = true;
+      return Push::overflow;
+    }
+    it->second.held.push_back(std::move(message));
+    return Push::queued;
+  }
+  return push_locked(std::move(message));
+}
+
+void WsOutbox::stage(std::uint64_t sub) {
+  std::lock_guard lock(mu_);
+  subs_[sub] = SubState{};
+}
+
+WsOutbox::Push WsOutbox::confirm(std::uint64_t sub, std::string message) {
+  std::lock_guard lock(mu_);
+  auto it = subs_.find(sub);
+  if (it == subs_.end()) return Push::dropped;
+  it->second.confirmed = true;
+  std::vector<std::string> held = std::move(it->second.held);
+  Push result = push_locked(std::move(message));
+  for (auto& m : held) {
+    const Push p = push_locked(std::move(m));
+    if (p == Push::overflow || p == Push::dropped) return p;
+    if (p == Push::start_writing) result = p;
+  }
+  return result;
+}
+
+void WsOutbox::discard(std::uint64_t sub) {
+  std::lock_guard lock(mu_);
+  subs_.erase(sub);
+}
+
+const std::string* WsOutbox::front() {
+  std::lock_guard lock(mu_);
+  if (queue_.empty()) {
+    writing_ = false;
+    return nullptr;
+  }
+  return &queue_.front();
+}
+
+const std::string* WsOutbox::pop() {
+  std::lock_guard lock(mu_);
+  if (!queue_.empty()) queue_.pop_front();
+  if (queue_.empty() || closed_) {
+    writing_ = false;
+    return nullptr;
+  }
+  return &queue_.front();
+}
+
+void WsOutbox::close() {
+  std::lock_guard lock(mu_);
+  closed_ = true;
+  subs_.clear();
+}
+
+bool WsOutbox::closed() const {
+  std::lock_guard lock(mu_);
+  return closed_;
+}
+
+std::size_t WsOutbox::size() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+}  // namespace sessproc::server

@@ -1,0 +1,66 @@
+// runtime/server/ws_outbox.h: the bounded outgoing queue of one WebSocket.
+//
+// Design decision: a session never waits for a client. Sinks run on whichever thread applies
+// an action (a runtime worker, or an I/O thread running a dispatch); they only push a ready
+// message here (a short mutex, no I/O) and, when the queue was idle, ask the socket's own
+// thread to start writing. A client that reads too slowly fills the queue; at the limit the
+// outbox closes and the connection is dropped, rather than growing memory or blocking anyone.
+// The outbox also orders each subscription's first messages: between `stage(sub)` and
+// `confirm(sub, ...)` (while runtime.subscribe delivers the current value) the sink's messages
+// are held back, so the client always sees `subscribed` first, then the current value, then
+// the changes. Messages for a subscription that was dropped are discarded.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace sessproc::server {
+
+class WsOutbox {
+ public:
+  enum class Push : std::uint8_t {
+    queued,         // a writer is already running; nothing to do
+    start_writing,  // the queue was idle: the caller must start the writer
+    overflow,       // over the limit: the outbox is now closed, drop the connection
+    dropped,        // closed already, or for a subscription that is gone
+  };
+
+  explicit WsOutbox(std::size_t limit) : limit_(limit) {}
+
+  Push push(std::string message);
+  // From a sink: queued only if `sub` is confirmed; held while staged; dropped otherwise.
+  Push push_for(std::uint64_t sub, std::string message);
+  void stage(std::uint64_t sub);
+  // Queues `message` then whatever the sink produced while staged.
+  Push confirm(std::uint64_t sub, std::string message);
+  void discard(std::uint64_t sub);
+
+  // Writer side (the socket's thread). The front message stays valid until pop().
+  const std::string* front();
+  // Removes the front; returns the next message, or null (the writer then stops).
+  const std::string* pop();
+
+  void close();  // later pushes are dropped; the message being written stays valid
+  bool closed() const;
+  std::size_t size() const;
+
+ private:
+  Push push_locked(std::string message);
+  struct SubState {
+    bool confirmed = false;
+    std::vector<std::string> held;
+  };
+  mutable std::mutex mu_;
+  std::deque<std::string> queue_;
+  std::unordered_map<std::uint64_t, SubState> subs_;
+  std::size_t limit_;
+  bool writing_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace sessproc::server

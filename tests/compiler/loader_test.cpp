@@ -1,0 +1,94 @@
+// loader_test.cpp: compile_module (compiler/loader/module_loader.h) with each backend.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "compiler/loader/module_loader.h"
+
+namespace sessproc::loader {
+namespace {
+
+constexpr const char* kCounter = R"(reducer counter {
+  prefix "counter";
+  state { count: int = 0; }
+  on "add"(n: int) { count += n; }
+  query "double" -> int { return count * 2; }
+}
+)";
+
+Action action(std::string type, sessproc::Value payload = nullptr) {
+  Action a;
+  a.type = std::move(type);
+  a.payload = std::move(payload);
+  return a;
+}
+
+TEST_CASE("loader: the interpreter backend runs a compiled module") {
+  std::vector<SourceFile> files{{"counter.reducer", kCounter}};
+  auto module = compile_module(files, {.backend = Backend::interp, .module_name = "shop"});
+  REQUIRE_MESSAGE(module.has_value(), (module ? "" : module.error().rendered));
+  const Module& m = **module;
+  CHECK(m.name() == "shop");
+  REQUIRE(m.slices().size() == 1);
+  CHECK(m.slices()[0].name == "counter");
+  CHECK(m.slices()[0].prefix == "counter");
+  REQUIRE(m.session_types().size() == 1);
+  CHECK(m.session_types()[0].name == "main");
+  auto reduced = m.reduce(0, m.initial_state(0), "add", action("add", 5));
+  REQUIRE(reduced.has_value());
+  CHECK(reduced->handled);
+  CHECK(m.to_json(0, reduced->state) == sessproc::Value({{"count", 5}}));
+  auto doubled = m.query(0, reduced->state, "double", nullptr);
+  REQUIRE(doubled.has_value());
+  CHECK(*doubled == 10);
+  auto bad = m.reduce(0, m.initial_state(0), "add", action("add", "x"));
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().code == Errc::invalid_payload);
+}
+
+TEST_CASE("loader: diagnostics come back as text and JSON") {
+  std::vector<SourceFile> files{
+      {"bad.reducer", "reducer r {\n  state { n: int = 0; }\n  on \"x\" { n += stp; }\n}\n"}};
+  auto module = compile_module(files, {.backend = Backend::interp});
+  REQUIRE_FALSE(module.has_value());
+  const LoadFailure& failure = module.error();
+  CHECK_FALSE(failure.internal);
+  CHECK(failure.rendered.find("bad.reducer:3:") != std::string::npos);
+  CHECK(failure.rendered.find("1 error") != std::string::npos);
+  REQUIRE(failure.diagnostics.is_array());
+  REQUIRE(failure.diagnostics.size() == 1);
+  CHECK(failure.diagnostics[0]["file"] == "bad.reducer");
+  CHECK(failure.diagnostics[0]["line"] == 3);
+  CHECK(failure.diagnostics[0]["severity"] == "error");
+}
+
+TEST_CASE("loader: --werror turns warnings into a failure") {
+  // An unused local is a warning.
+  std::vector<SourceFile> files{
+      {"w.reducer", "reducer r {\n  state { n: int = 0; }\n  on \"x\" { let unused = 1; }\n}\n"}};
+  auto lenient = compile_module(files, {.backend = Backend::interp});
+  CHECK(lenient.has_value());
+  auto strict = compile_module(files, {.backend = Backend::interp, .werror = true});
+  REQUIRE_FALSE(strict.has_value());
+  CHECK_FALSE(strict.error().diagnostics.empty());
+}
+
+TEST_CASE("loader: a default state that faults is the program's error") {
+  std::vector<SourceFile> files{{"d.reducer", "reducer r {\n  state { n: int = 1 / 0; }\n}\n"}};
+  auto module = compile_module(files, {.backend = Backend::interp});
+  REQUIRE_FALSE(module.has_value());
+  CHECK_FALSE(module.error().internal);
+  CHECK(module.error().rendered.find("faulted") != std::string::npos);
+}
+
+TEST_CASE("loader: no files and syntax errors fail without crashing") {
+  CHECK_FALSE(compile_module({}, {.backend = Backend::interp}).has_value());
+  std::vector<SourceFile> files{{"s.reducer", "reducer {{{ \"unterminated"}};
+  auto module = compile_module(files, {.backend = Backend::interp});
+  REQUIRE_FALSE(module.has_value());
+  CHECK_FALSE(module.error().diagnostics.empty());
+}
+
+}  // namespace
+}  // namespace sessproc::loader

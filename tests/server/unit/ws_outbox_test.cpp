@@ -1,0 +1,80 @@
+// tests/server/unit/ws_outbox_test.cpp: the WebSocket's bounded queue and subscription order.
+#include <doctest/doctest.h>
+
+#include "runtime/server/ws_outbox.h"
+
+namespace sessproc::server {
+namespace {
+
+using Push = WsOutbox::Push;
+
+std::vector<std::string> drain(WsOutbox& o) {
+  std::vector<std::string> out;
+  for (const std::string* m = o.front(); m; m = o.pop()) out.push_back(*m);
+  return out;
+}
+
+TEST_CASE("the first push starts the writer; later ones just queue") {
+  WsOutbox o(10);
+  CHECK(o.push("a") == Push::start_writing);
+  CHECK(o.push("b") == Push::queued);
+  CHECK(drain(o) == std::vector<std::string>{"a", "b"});
+  // Idle again: the next push starts the writer again.
+  CHECK(o.push("c") == Push::start_writing);
+}
+
+TEST_CASE("a slow reader overflows the limit: the outbox closes and drops what follows") {
+  WsOutbox o(3);
+  CHECK(o.push("1") == Push::start_writing);
+  CHECK(o.push("2") == Push::queued);
+  CHECK(o.push("3") == Push::queued);
+  CHECK(o.push("4") == Push::overflow);
+  CHECK(o.closed());
+  CHECK(o.push("5") == Push::dropped);
+  // The message being written stays valid; the writer then stops.
+  const std::string* front = o.front();
+  REQUIRE(front);
+  CHECK(*front == "1");
+  CHECK(o.pop() == nullptr);
+}
+
+TEST_CASE("a staged subscription's messages follow its confirmation") {
+  WsOutbox o(10);
+  o.stage(1);
+  CHECK(o.push_for(1, "current value") == Push::queued);  // held
+  CHECK(o.size() == 0);
+  CHECK(o.confirm(1, "subscribed") == Push::start_writing);
+  CHECK(o.push_for(1, "change") == Push::queued);
+  CHECK(drain(o) == std::vector<std::string>{"subscribed", "current value", "change"});
+}
+
+TEST_CASE("messages for unknown or discarded subscriptions are dropped") {
+  WsOutbox o(10);
+  CHECK(o.push_for(5, "x") == Push::dropped);
+  o.stage(2);
+  o.push_for(2, "held");
+  o.discard(2);
+  CHECK(o.confirm(2, "subscribed") == Push::dropped);
+  CHECK(o.push_for(2, "late") == Push::dropped);
+  CHECK(o.size() == 0);
+}
+
+TEST_CASE("held messages count against the limit") {
+  WsOutbox o(2);
+  o.stage(1);
+  CHECK(o.push_for(1, "a") == Push::queued);
+  CHECK(o.push_for(1, "b") == Push::queued);
+  CHECK(o.push_for(1, "c") == Push::overflow);
+}
+
+TEST_CASE("close drops later pushes and subscriptions") {
+  WsOutbox o(10);
+  o.stage(1);
+  o.confirm(1, "subscribed");
+  o.close();
+  CHECK(o.push("x") == Push::dropped);
+  CHECK(o.push_for(1, "y") == Push::dropped);
+}
+
+}  // namespace
+}  // namespace sessproc::server
