@@ -14,7 +14,7 @@ namespace sessproc {
 
 namespace {
 
-thread_local Session* tl_current = nullptr;
+thread_local OwnerScope* tl_scope = nullptr;  // the innermost turn this thread runs
 
 bool valid_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -51,17 +51,26 @@ std::shared_ptr<Clock> make_clock(const RuntimeConfig& c) {
 
 }  // namespace
 
-OwnerScope::OwnerScope(Session* s) : prev_(tl_current) {
-  tl_current = s;
+OwnerScope::OwnerScope(Session* s) : session_(s), prev_(tl_scope) {
+  tl_scope = this;
 }
 OwnerScope::~OwnerScope() {
-  tl_current = prev_;
+  tl_scope = prev_;
+}
+bool OwnerScope::owns(const Session* s) {
+  for (const OwnerScope* o = tl_scope; o; o = o->prev_) {
+    if (o->session_ == s) return true;
+  }
+  return false;
+}
+void OwnerScope::mark_waiting(bool waiting) {
+  for (OwnerScope* o = tl_scope; o; o = o->prev_) o->session_->set_owner_waiting(waiting);
 }
 bool RuntimeCore::is_current(const Session* s) {
-  return tl_current == s;
+  return tl_scope && tl_scope->session_ == s;
 }
 Session* RuntimeCore::current_owner() {
-  return tl_current;
+  return tl_scope ? tl_scope->session_ : nullptr;
 }
 Error RuntimeCore::busy_from_inside(const Session& current, const Session& target) {
   return make_error(Errc::invalid_argument, {},
@@ -347,11 +356,12 @@ void RuntimeCore::poll_timers() {
   constexpr std::size_t kBatch = 1024;
   constexpr std::size_t kTrimAfter = 8192;  // sessions expired in one poll worth a trim
   if (due.size() >= kTrimAfter) trim_pending_.store(true);
+  // Counted before any is posted: "the last batch" must not be the first one to finish.
+  expiry_batches_.fetch_add((due.size() + kBatch - 1) / kBatch);
   for (std::size_t from = 0; from < due.size(); from += kBatch) {
     const std::size_t to = std::min(due.size(), from + kBatch);
     std::vector<std::shared_ptr<Session>> batch(std::make_move_iterator(due.begin() + from),
                                                 std::make_move_iterator(due.begin() + to));
-    expiry_batches_.fetch_add(1);
     post([this, batch = std::move(batch)]() mutable { expire_batch(std::move(batch)); });
   }
   registry.reclaim();

@@ -155,15 +155,23 @@ class RuntimeCore {
 };
 
 // Marks the current thread as the owner of `s` for the scope (reentrancy detection).
+// Scopes nest when a turn makes a synchronous call into an idle session (run on the same
+// thread): the chain is every session this thread owns at the moment.
 class OwnerScope {
  public:
   explicit OwnerScope(Session* s);
   ~OwnerScope();
   OwnerScope(const OwnerScope&) = delete;
   OwnerScope& operator=(const OwnerScope&) = delete;
+  // True if this thread owns `s` (anywhere in its chain).
+  static bool owns(const Session* s);
+  // Marks (or unmarks) every session of this thread's chain as having a waiting owner.
+  static void mark_waiting(bool waiting);
 
  private:
-  Session* prev_;
+  friend class RuntimeCore;
+  Session* session_;
+  OwnerScope* prev_;
 };
 
 template <class R, class F>
@@ -222,20 +230,28 @@ std::expected<R, Error> RuntimeCore::run_sync(Session& s, Registry::Guard* pin, 
   if (pin) pin->reset();
   auto reply = std::make_shared<Reply<R>>();
   if (current) {
-    // The session is busy and we are inside another session's turn: if its owner waits for
-    // ours, both would wait forever. Never block here (RUNTIME.md: an error value instead).
-    if (allow_reentry) {  // terminate and shutdown: the work still runs, later
-      enqueue(sp, make_message([reply, fn = std::move(fn)](Session* owner) mutable {
-                reply->value.emplace(fn(owner));
-              }));
+    // Inside a turn, into a busy session. Waiting is safe unless the session's owner is this
+    // thread, or is itself blocked in such a wait (maybe on us): then both would wait forever.
+    // Marking our sessions before checking theirs (both sequentially consistent) means that of
+    // two threads closing a cycle at once, at least one sees the other and fails.
+    OwnerScope::mark_waiting(true);
+    if (OwnerScope::owns(&s) || s.owner_waiting()) {
+      OwnerScope::mark_waiting(false);
+      if (allow_reentry) {  // terminate and shutdown: the work still runs, later
+        enqueue(sp, make_message([reply, fn = std::move(fn)](Session* owner) mutable {
+                  reply->value.emplace(fn(owner));
+                }));
+      }
+      return std::unexpected(busy_from_inside(*current, s));
     }
-    return std::unexpected(busy_from_inside(*current, s));
   }
   enqueue(sp, make_message([reply, fn = std::move(fn)](Session* owner) mutable {
             reply->value.emplace(fn(owner));
             reply->waiter.notify();
           }));
-  return wait_reply(*reply, timeout);
+  auto result = wait_reply(*reply, timeout);
+  if (current) OwnerScope::mark_waiting(false);
+  return result;
 }
 
 template <class R>

@@ -14,7 +14,6 @@
 #include <atomic>
 #include <cstdint>
 #include <expected>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -87,11 +86,6 @@ struct ModulePlan {
   static std::expected<std::shared_ptr<const ModulePlan>, Error> build(
       std::shared_ptr<const Module> module, std::uint64_t generation = 0);
   const TypePlan* find_type(std::string_view name) const;
-  // True when `type` points into this plan (compares addresses only, never dereferences).
-  bool owns(const TypePlan* type) const {
-    return !types.empty() && std::less_equal<>()(types.data(), type) &&
-           std::less<>()(type, types.data() + types.size());
-  }
 
   // ----- hot-load bookkeeping (hot_load.cpp, migration.cpp) ------------------------------
   // 0 while this is the module's current version; else the generation of the newest version

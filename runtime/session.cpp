@@ -1,8 +1,6 @@
 // runtime/session.cpp: construction, extras and memory accounting of a session.
 #include "runtime/session.h"
 
-#include <thread>
-
 #include "runtime/async_task.h"
 #include "runtime/core.h"
 
@@ -54,13 +52,14 @@ std::size_t Session::memory_bytes() const {
 }
 
 StateSnapshot Session::snapshot() const {
-  for (;;) {
-    auto plan = plan_.load(std::memory_order_acquire);
-    auto state = state_.load(std::memory_order_acquire);
-    // Only while a hot load switches this session (between its two stores) can they differ.
-    if (!state || plan->owns(state->type)) return StateSnapshot(std::move(state), std::move(plan));
-    std::this_thread::yield();
+  std::shared_ptr<const StateData> state;
+  std::shared_ptr<const ModulePlan> plan;
+  {
+    ViewLock lock(*this);
+    state = state_;
+    plan = plan_;
   }
+  return StateSnapshot(std::move(state), std::move(plan));
 }
 
 }  // namespace sessproc

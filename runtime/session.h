@@ -4,13 +4,13 @@
 // (`try_claim`: a worker draining its mailbox, or a caller running a synchronous dispatch
 // itself when the session is idle) is its owner and the only one to touch its owner-only parts
 // until `release`; so each session handles one message at a time without a lock. The state is
-// published through an atomic shared pointer, so get_state reads it from any thread without
-// entering the session. Everything an idle session does not need (subscriptions, history,
-// async tasks, debounce/throttle state) hangs off one lazily allocated `SessionExtras`, which
-// keeps a fresh session around 200 bytes plus its id. The session embeds its TTL timer node.
+// published with the plan that reads it under a spin lock held only to copy two pointers, so
+// get_state reads it from any thread without entering the session. Everything an idle session
+// does not need (subscriptions, history, async tasks, debounce/throttle state) hangs off one
+// lazily allocated `SessionExtras`, which keeps a fresh session around 200 bytes plus its id. The session embeds its TTL timer node.
 // A hot load switches a session to a newer module version (hot_load.h): its owner swaps plan,
-// type and state between two messages; readers on other threads pair plan and state
-// consistently through `snapshot()`.
+// type and state between two messages; readers on other threads get plan and state as one
+// consistent pair through `snapshot()`.
 #pragma once
 
 #include <atomic>
@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "runtime/history.h"
@@ -90,14 +91,24 @@ class Session final : public TimerNode, public std::enable_shared_from_this<Sess
   // The session type's name (stable across hot loads).
   std::string type_name() const { return snapshot().session_type(); }
   // The module version the session runs on (any thread; a hot load may change it).
-  std::shared_ptr<const ModulePlan> plan() const { return plan_.load(std::memory_order_acquire); }
+  std::shared_ptr<const ModulePlan> plan() const {
+    ViewLock lock(*this);
+    return plan_;
+  }
 
   // ----- state (any thread reads; the owner publishes) -------------------------------------
-  std::shared_ptr<const StateData> state() const { return state_.load(std::memory_order_acquire); }
+  std::shared_ptr<const StateData> state() const {
+    ViewLock lock(*this);
+    return state_;
+  }
   // The state with the plan that reads it, never torn across a hot load.
   StateSnapshot snapshot() const;
   void publish(std::shared_ptr<const StateData> next) {
-    state_.store(std::move(next), std::memory_order_release);
+    {
+      ViewLock lock(*this);
+      state_.swap(next);
+    }
+    // The previous state is released outside the lock.
   }
 
   // ----- module version (owner only) -------------------------------------------------------
@@ -106,14 +117,16 @@ class Session final : public TimerNode, public std::enable_shared_from_this<Sess
   bool module_replaced() const {
     return type_->plan->replaced_by.load(std::memory_order_acquire) != 0;
   }
-  // Switches to `type` of `plan` with its migrated `state`: the plan first, so that a reader
-  // that sees the new state also finds the plan that reads it.
+  // Switches to `type` of `plan` with its migrated `state`, both at once for readers.
   void switch_plan(std::shared_ptr<const ModulePlan> plan, const TypePlan& type,
                    std::shared_ptr<const StateData> state) {
-    std::shared_ptr<const ModulePlan> old = plan_.exchange(std::move(plan));
+    {
+      ViewLock lock(*this);
+      plan_.swap(plan);
+      state_.swap(state);
+    }
     type_ = &type;
-    publish(std::move(state));
-    // `old` goes last, once no published state refers to it.
+    // The previous plan and state are released outside the lock.
   }
 
   // ----- scheduling ------------------------------------------------------------------------
@@ -140,6 +153,9 @@ class Session final : public TimerNode, public std::enable_shared_from_this<Sess
         std::chrono::nanoseconds(last_activity_.load(std::memory_order_relaxed) + ttl_ns_));
   }
   bool faulted() const { return faulted_.load(std::memory_order_relaxed); }
+  // Its owner is blocked in a synchronous call into another session (core.h: run_sync).
+  bool owner_waiting() const { return owner_waiting_.load(std::memory_order_seq_cst); }
+  void set_owner_waiting(bool w) { owner_waiting_.store(w, std::memory_order_seq_cst); }
   void set_faulted(bool f) { faulted_.store(f, std::memory_order_relaxed); }
 
   // ----- owner-only ------------------------------------------------------------------------
@@ -159,13 +175,32 @@ class Session final : public TimerNode, public std::enable_shared_from_this<Sess
  private:
   RuntimeCore* core_;
   std::string id_;
-  std::atomic<std::shared_ptr<const ModulePlan>> plan_;
+  // The published view: state and the plan that reads it, read by any thread and swapped by
+  // the owner under `view_lock_`, a spin lock held only to copy or swap the two pointers (it
+  // keeps each pair consistent, which two std::atomic<std::shared_ptr> could not).
+  class ViewLock {
+   public:
+    explicit ViewLock(const Session& s) : flag_(s.view_lock_) {
+      while (flag_.exchange(true, std::memory_order_acquire)) {
+        while (flag_.load(std::memory_order_relaxed)) std::this_thread::yield();
+      }
+    }
+    ~ViewLock() { flag_.store(false, std::memory_order_release); }
+    ViewLock(const ViewLock&) = delete;
+    ViewLock& operator=(const ViewLock&) = delete;
+
+   private:
+    std::atomic<bool>& flag_;
+  };
+  std::shared_ptr<const ModulePlan> plan_;
   const TypePlan* type_;  // owner only
-  std::atomic<std::shared_ptr<const StateData>> state_;
+  std::shared_ptr<const StateData> state_;
+  mutable std::atomic<bool> view_lock_{false};
   Mailbox mailbox_;
   std::atomic<bool> busy_{false};
   std::atomic<bool> stopped_{false};
   std::atomic<bool> faulted_{false};
+  std::atomic<bool> owner_waiting_{false};
   std::atomic<std::uint32_t> extras_bytes_{0};
   std::atomic<std::int64_t> last_activity_;
   Clock::time_point started_at_;

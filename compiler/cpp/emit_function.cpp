@@ -77,7 +77,7 @@ class FunctionEmitter {
  public:
   FunctionEmitter(const ir::Module& module, std::uint32_t index,
                   const std::vector<std::string>& names)
-      : m_(module), f_(module.functions[index]), names_(names) {}
+      : m_(module), f_(module.functions[index]), index_(index), names_(names) {}
 
   std::expected<std::string, std::string> run();
 
@@ -91,6 +91,16 @@ class FunctionEmitter {
   }
   std::string faulting(const ir::Inst& in, const std::string& call) const {
     return fmt::format("if (auto e = {}) return fault({}, std::move(*e));", call, where(in));
+  }
+  // "cart.items" for slice.get/set in a session's init, whose slice index counts within the
+  // session (not the module).
+  std::string init_field(std::uint32_t session_slice, std::uint32_t field) const {
+    for (const auto& session : m_.sessions) {
+      if (session.init != index_ || session_slice >= session.slices.size()) continue;
+      const auto& slice = m_.slices[session.slices[session_slice]];
+      if (field < slice.fields.size()) return slice.name + "." + slice.fields[field].name;
+    }
+    return fmt::format("slice {} field {}", session_slice, field);
   }
   std::string field_name(const ir::Inst& in, std::uint32_t type, std::uint32_t field) const {
     const auto& node = m_.types[type];
@@ -116,6 +126,7 @@ class FunctionEmitter {
 
   const ir::Module& m_;
   const ir::Function& f_;
+  std::uint32_t index_;
   const std::vector<std::string>& names_;
   std::vector<std::string> local_names_;
   bool uses_constants_ = false;
@@ -175,11 +186,11 @@ std::expected<std::string, std::string> FunctionEmitter::statement(std::uint32_t
     case Op::StoreState:
       return fmt::format("cx.state->mutable_fields()[{}] = {};  // {}", in.a, b, state_field(in.a));
     case Op::LoadSlice:
-      return fmt::format("{} = cx.slices[{}].fields()[{}];  // {}.{}", a, in.b, in.c,
-                         m_.slices[in.b].name, m_.slices[in.b].fields[in.c].name);
+      return fmt::format("{} = cx.slices[{}].fields()[{}];  // {}", a, in.b, in.c,
+                         init_field(in.b, in.c));
     case Op::StoreSlice:
-      return fmt::format("cx.slices[{}].mutable_fields()[{}] = {};  // {}.{}", in.a, in.b, c,
-                         m_.slices[in.a].name, m_.slices[in.a].fields[in.b].name);
+      return fmt::format("cx.slices[{}].mutable_fields()[{}] = {};  // {}", in.a, in.b, c,
+                         init_field(in.a, in.b));
     case Op::LoadMeta:
       return fmt::format("{} = load_meta(cx);", a);
     case Op::IntToFloat:

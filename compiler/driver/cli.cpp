@@ -72,7 +72,10 @@ int sessc_main(int argc, char** argv) {
   run_app->add_option("FILES", run.files, ".reducer and .session files")->required();
   run_app->add_option("--session", run.session, "The session to start");
   run_app->add_option("--args", run.args, "The session's init arguments, as JSON");
-  run_app->add_option("--backend", run.backend, "interp (default), jit or cpp")
+  run_app
+      ->add_option("--backend", run.backend,
+                   "interp (default), jit or cpp (compiled objects are cached in "
+                   "$SESSC_CACHE_DIR, default ~/.cache/sessc; SESSC_NO_CACHE=1: off)")
       ->check(CLI::IsMember({"interp", "jit", "cpp"}));
   add_report_options(*run_app, run.report);
 

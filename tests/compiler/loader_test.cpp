@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/jit/engine.h"
 #include "compiler/loader/module_loader.h"
 
 namespace sessproc::loader {
@@ -47,6 +48,28 @@ TEST_CASE("loader: the interpreter backend runs a compiled module") {
   CHECK(bad.error().code == Errc::invalid_payload);
 }
 
+TEST_CASE("loader: the JIT backend answers as the interpreter does, in a shared engine") {
+  std::vector<SourceFile> files{{"counter.reducer", kCounter}};
+  auto engine = jit::Engine::create();
+  REQUIRE(engine.has_value());
+  auto interp = compile_module(files, {.backend = Backend::interp});
+  REQUIRE(interp.has_value());
+  for (int version = 0; version < 3; ++version) {
+    auto module = compile_module(files, {.backend = Backend::jit, .jit_engine = *engine});
+    REQUIRE_MESSAGE(module.has_value(), (module ? "" : module.error().rendered));
+    for (const auto& payload : {sessproc::Value(5), sessproc::Value("x")}) {
+      auto a = (*interp)->reduce(0, (*interp)->initial_state(0), "add", action("add", payload));
+      auto b = (*module)->reduce(0, (*module)->initial_state(0), "add", action("add", payload));
+      REQUIRE(a.has_value() == b.has_value());
+      if (a) CHECK((*interp)->to_json(0, a->state) == (*module)->to_json(0, b->state));
+      if (!a) CHECK(message(a.error()) == message(b.error()));
+    }
+  }
+  // Without an engine, the module makes its own.
+  auto own = compile_module(files, {.backend = Backend::jit});
+  CHECK(own.has_value());
+}
+
 TEST_CASE("loader: diagnostics come back as text and JSON") {
   std::vector<SourceFile> files{
       {"bad.reducer", "reducer r {\n  state { n: int = 0; }\n  on \"x\" { n += stp; }\n}\n"}};
@@ -76,10 +99,12 @@ TEST_CASE("loader: --werror turns warnings into a failure") {
 
 TEST_CASE("loader: a default state that faults is the program's error") {
   std::vector<SourceFile> files{{"d.reducer", "reducer r {\n  state { n: int = 1 / 0; }\n}\n"}};
-  auto module = compile_module(files, {.backend = Backend::interp});
-  REQUIRE_FALSE(module.has_value());
-  CHECK_FALSE(module.error().internal);
-  CHECK(module.error().rendered.find("faulted") != std::string::npos);
+  for (Backend backend : {Backend::interp, Backend::jit}) {
+    auto module = compile_module(files, {.backend = backend});
+    REQUIRE_FALSE(module.has_value());
+    CHECK_FALSE(module.error().internal);
+    CHECK(module.error().rendered.find("faulted") != std::string::npos);
+  }
 }
 
 TEST_CASE("loader: no files and syntax errors fail without crashing") {

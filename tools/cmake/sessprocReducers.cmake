@@ -7,7 +7,8 @@
 # links it to sessproc::emitted (the support headers, the stdlib and the runtime). The step
 # depends on every listed file and on sessc itself, so editing one program regenerates that
 # program's module and nothing else; sessc rewrites a file only when its text changes (and
-# Ninja's restat then skips recompiling an unchanged one). As with protobuf_generate, the
+# Ninja's restat then skips recompiling an unchanged one; Make re-runs the cheap sessc step on
+# each build after such an edit, still without recompiling). As with protobuf_generate, the
 # program is compiled as a whole: one call is one module, `sessproc::emitted::<name>::
 # make_module()`. <name> must be a C identifier (default: the target's name); relative files
 # are relative to the current source directory; <dir> defaults to
