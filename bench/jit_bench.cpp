@@ -7,9 +7,10 @@
 //             the reducer's own cost, without the runtime around it
 //   dispatch  sync Runtime::dispatch of `counter.increment` to random sessions of the workload,
 //             1 and 2 caller threads: dispatches/s and p50/p99 latency, per backend
-// Backends: interp, jit, and cpp (the emitted C++ as `sessc run --backend cpp` loads it:
-// compiled -O0 by the system compiler and dlopened; this executable exports its symbols).
-// Usage: jit_bench [compile|reduce|dispatch|all] [--sessions=N] [--dispatches=N]
+// Backends: interp, jit (jit-fast: LLVM's fast code generator), and cpp (the emitted C++ as `sessc
+// run --backend cpp` loads it: compiled -O0 by the system compiler and dlopened; this executable
+// exports its symbols). Usage: jit_bench [compile|reduce|dispatch|all] [--sessions=N]
+// [--dispatches=N]
 //        [--rounds=N] [--backends=interp,jit,cpp]
 #include <algorithm>
 #include <chrono>
@@ -84,6 +85,16 @@ std::vector<loader::SourceFile> workload_files() {
 // The workload's module for `backend`; exits on failure (a benchmark setup bug).
 std::shared_ptr<const sessproc::Module> make_module(const std::string& backend) {
   auto ir = lower_files(workload_files());
+  if (backend == "jit-fast") {  // the JIT with LLVM's fast (unoptimising) code generator
+    auto engine = sessproc::jit::Engine::create({.optimize = false});
+    auto module = engine ? sessproc::jit::make_jit_module(ir, {.engine = *engine})
+                         : std::unexpected(sessproc::jit::JitFailure{engine.error()});
+    if (!module) {
+      fmt::print(stderr, "error: {}\n", module.error().message);
+      std::exit(1);
+    }
+    return *module;
+  }
   if (backend == "interp" || backend == "jit") {
     auto files = workload_files();
     auto module = loader::compile_module(
@@ -116,30 +127,34 @@ void bench_compile(const Options& o) {
     files.push_back({name, read(path)});
   }
   auto ir = lower_files(files);
-  auto engine = sessproc::jit::Engine::create();
-  if (!engine) {
-    fmt::print(stderr, "error: {}\n", engine.error());
-    std::exit(1);
-  }
-  std::vector<double> jit_ms, whole_ms;
-  for (std::size_t i = 0; i < o.rounds; ++i) {
-    auto t0 = Clock::now();
-    auto module = sessproc::jit::make_jit_module(ir, {.engine = *engine});
-    jit_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-    if (!module) {
-      fmt::print(stderr, "error: {}\n", module.error().message);
+  for (bool optimize : {true, false}) {
+    auto engine = sessproc::jit::Engine::create({.optimize = optimize});
+    if (!engine) {
+      fmt::print(stderr, "error: {}\n", engine.error());
       std::exit(1);
     }
-    t0 = Clock::now();
-    auto whole =
-        loader::compile_module(files, {.backend = loader::Backend::jit, .jit_engine = *engine});
-    whole_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    std::vector<double> jit_ms, whole_ms;
+    for (std::size_t i = 0; i < o.rounds; ++i) {
+      auto t0 = Clock::now();
+      auto module = sessproc::jit::make_jit_module(ir, {.engine = *engine});
+      jit_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      if (!module) {
+        fmt::print(stderr, "error: {}\n", module.error().message);
+        std::exit(1);
+      }
+      if (!optimize) continue;
+      t0 = Clock::now();
+      auto whole =
+          loader::compile_module(files, {.backend = loader::Backend::jit, .jit_engine = *engine});
+      whole_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    auto how = fmt::format("examples/shop, {} functions, {} rounds, one shared engine",
+                           ir->functions.size(), o.rounds);
+    std::string codegen = optimize ? "" : " (fast codegen)";
+    report("jit compile+lookup p50" + codegen, quantile(jit_ms, 0.5), "ms", how);
+    report("jit compile+lookup p99" + codegen, quantile(jit_ms, 0.99), "ms", how);
+    if (optimize) report("compile_module (parse..jit) p50", quantile(whole_ms, 0.5), "ms", how);
   }
-  auto how = fmt::format("examples/shop, {} functions, {} rounds, one shared engine",
-                         ir->functions.size(), o.rounds);
-  report("jit compile+lookup p50", quantile(jit_ms, 0.5), "ms", how);
-  report("jit compile+lookup p99", quantile(jit_ms, 0.99), "ms", how);
-  report("compile_module (parse..jit) p50", quantile(whole_ms, 0.5), "ms", how);
 }
 
 // ----- reduce -------------------------------------------------------------------------------

@@ -54,8 +54,7 @@ std::expected<std::uint64_t, std::string> text_count(std::string_view key, std::
                                                      std::uint64_t min, std::uint64_t max) {
   std::uint64_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty() || n < min ||
-      n > max) {
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty() || n < min || n > max) {
     return std::unexpected(
         bad(key, fmt::format("expected an integer from {} to {}, got \"{}\"", min, max, text)));
   }
@@ -67,20 +66,19 @@ Key count_key(std::string_view name) {
   constexpr std::uint64_t kMax = std::numeric_limits<T>::max() < (1ull << 40)
                                      ? static_cast<std::uint64_t>(std::numeric_limits<T>::max())
                                      : (1ull << 40);
-  return Key{
-      name,
-      [](RuntimeConfig& c, std::string_view key, const nlohmann::json& v) -> Result {
-        auto n = json_count(key, v, Min, kMax);
-        if (!n) return std::unexpected(n.error());
-        c.*Field = static_cast<T>(*n);
-        return {};
-      },
-      [](RuntimeConfig& c, std::string_view key, std::string_view text) -> Result {
-        auto n = text_count(key, text, Min, kMax);
-        if (!n) return std::unexpected(n.error());
-        c.*Field = static_cast<T>(*n);
-        return {};
-      }};
+  return Key{name,
+             [](RuntimeConfig& c, std::string_view key, const nlohmann::json& v) -> Result {
+               auto n = json_count(key, v, Min, kMax);
+               if (!n) return std::unexpected(n.error());
+               c.*Field = static_cast<T>(*n);
+               return {};
+             },
+             [](RuntimeConfig& c, std::string_view key, std::string_view text) -> Result {
+               auto n = text_count(key, text, Min, kMax);
+               if (!n) return std::unexpected(n.error());
+               c.*Field = static_cast<T>(*n);
+               return {};
+             }};
 }
 
 template <std::chrono::milliseconds RuntimeConfig::*Field>
@@ -132,15 +130,15 @@ Result set_unmatched(RuntimeConfig& c, std::string_view key, std::string_view te
 
 template <Result (*Set)(RuntimeConfig&, std::string_view, std::string_view)>
 Key string_key(std::string_view name) {
-  return Key{name,
-             [](RuntimeConfig& c, std::string_view key, const nlohmann::json& v) -> Result {
-               if (!v.is_string()) {
-                 return std::unexpected(
-                     bad(key, fmt::format("expected a string, got {}", shown(v))));
-               }
-               return Set(c, key, v.get_ref<const std::string&>());
-             },
-             Set};
+  return Key{
+      name,
+      [](RuntimeConfig& c, std::string_view key, const nlohmann::json& v) -> Result {
+        if (!v.is_string()) {
+          return std::unexpected(bad(key, fmt::format("expected a string, got {}", shown(v))));
+        }
+        return Set(c, key, v.get_ref<const std::string&>());
+      },
+      Set};
 }
 
 const std::array<Key, 11>& keys() {
@@ -202,9 +200,8 @@ std::expected<std::chrono::milliseconds, std::string> parse_duration(std::string
   std::int64_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + digits, n);
   if (digits == 0 || ec != std::errc() || end != text.data() + digits) {
-    return std::unexpected(
-        fmt::format("expected a duration such as \"500ms\", \"30s\", \"15m\" or \"1h\", got \"{}\"",
-                    text));
+    return std::unexpected(fmt::format(
+        "expected a duration such as \"500ms\", \"30s\", \"15m\" or \"1h\", got \"{}\"", text));
   }
   std::int64_t scale = 0;
   if (unit == "ms") scale = 1;
@@ -212,8 +209,7 @@ std::expected<std::chrono::milliseconds, std::string> parse_duration(std::string
   if (unit == "m") scale = 60'000;
   if (unit == "h") scale = 3'600'000;
   if (scale == 0) {
-    return std::unexpected(
-        fmt::format("unknown duration unit in \"{}\"; use ms, s, m or h", text));
+    return std::unexpected(fmt::format("unknown duration unit in \"{}\"; use ms, s, m or h", text));
   }
   if (n > std::numeric_limits<std::int64_t>::max() / scale / 1'000'000) {
     return std::unexpected(fmt::format("the duration \"{}\" is too long", text));

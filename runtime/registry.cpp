@@ -95,8 +95,8 @@ Session* Registry::probe(const Shard& sh, const Key& k, bool may_deref) const {
       const Slot& slot = t->slots[i];
       const std::uint64_t tag = slot.tag.load(std::memory_order_acquire);
       if (tag == kEmpty) break;
-      if (tag != k.tag || slot.words[0].load(std::memory_order_relaxed) != k.words[0] ||
-          slot.words[1].load(std::memory_order_relaxed) != k.words[1]) {
+      if (tag != k.tag || slot.words[0].load(std::memory_order_acquire) != k.words[0] ||
+          slot.words[1].load(std::memory_order_acquire) != k.words[1]) {
         continue;
       }
       Session* s = slot.session.load(std::memory_order_seq_cst);
@@ -106,8 +106,7 @@ Session* Registry::probe(const Shard& sh, const Key& k, bool may_deref) const {
       }
       // A long id: confirm against the session's own id, only once the table is known to
       // have been consistent (the pointer is then one the pin protects).
-      std::atomic_thread_fence(std::memory_order_acquire);
-      if (!may_deref || sh.seq.load(std::memory_order_relaxed) != s1) {
+      if (!may_deref || sh.seq.load(std::memory_order_acquire) != s1) {
         torn = true;
         break;
       }
@@ -116,8 +115,7 @@ Session* Registry::probe(const Shard& sh, const Key& k, bool may_deref) const {
         break;
       }
     }
-    std::atomic_thread_fence(std::memory_order_acquire);
-    if (torn || sh.seq.load(std::memory_order_relaxed) != s1) {
+    if (torn || sh.seq.load(std::memory_order_acquire) != s1) {
       if (!may_deref && long_id) return nullptr;  // callers pin for long ids
       continue;
     }
@@ -184,7 +182,6 @@ void Registry::grow_locked(Shard& sh, std::size_t min_live) {
   // Publishing the table is a change like any other: readers of the old one retry.
   const std::uint64_t seq = sh.seq.load(std::memory_order_relaxed);
   sh.seq.store(seq + 1, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_release);
   sh.table.store(next.get(), std::memory_order_seq_cst);
   sh.seq.store(seq + 2, std::memory_order_release);
   sh.tables.push_back(std::move(next));
@@ -210,9 +207,8 @@ bool Registry::insert(const std::shared_ptr<Session>& session) {
   session->registry_ref_ = session;
   const std::uint64_t seq = sh.seq.load(std::memory_order_relaxed);
   sh.seq.store(seq + 1, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_release);
-  slot.words[0].store(k.words[0], std::memory_order_relaxed);
-  slot.words[1].store(k.words[1], std::memory_order_relaxed);
+  slot.words[0].store(k.words[0], std::memory_order_release);
+  slot.words[1].store(k.words[1], std::memory_order_release);
   slot.session.store(session.get(), std::memory_order_seq_cst);
   slot.tag.store(k.tag, std::memory_order_release);
   sh.seq.store(seq + 2, std::memory_order_release);
@@ -235,15 +231,14 @@ std::shared_ptr<Session> Registry::remove(std::string_view id, const Session* ex
     if (expected && s != expected) return nullptr;
     const std::uint64_t seq = sh.seq.load(std::memory_order_relaxed);
     sh.seq.store(seq + 1, std::memory_order_relaxed);
-    std::atomic_thread_fence(std::memory_order_release);
     t->slots[i].session.store(nullptr, std::memory_order_seq_cst);
-    t->slots[i].tag.store(kRemoved, std::memory_order_relaxed);
+    t->slots[i].tag.store(kRemoved, std::memory_order_release);
     // A removed slot followed by an empty one ends no probe: it and the removed slots before
     // it become empty again, so that expiring everything leaves a clean table.
     if (t->slots[(i + 1) & t->mask].tag.load(std::memory_order_relaxed) == kEmpty) {
       std::size_t j = i;
       while (t->slots[j].tag.load(std::memory_order_relaxed) == kRemoved) {
-        t->slots[j].tag.store(kEmpty, std::memory_order_relaxed);
+        t->slots[j].tag.store(kEmpty, std::memory_order_release);
         --sh.used;
         j = (j - 1) & t->mask;
       }

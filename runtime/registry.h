@@ -8,12 +8,13 @@
 // never the session; a longer id is confirmed against the session's own id. Writers (start,
 // terminate, expiry) serialise per shard on a mutex and bracket their changes with the shard's
 // sequence counter (a seqlock): a reader retries if the counter moved, so it never acts on a
-// half-written table. A removed session stays alive while readers may still look at it: the
-// registry keeps its reference in the session (`registry_ref_`) and hands it, on removal, to
-// ReaderEpochs (reader_epoch.h), which releases it once every reader pinned before is gone.
-// Tables only grow; a replaced table is kept until the registry dies (at most the size of the
-// live one), so an unpinned reader never reads freed memory. The reverse lookup (session ->
-// type) is a field of the session itself and cannot go stale.
+// half-written table (slot data is stored with release and loaded with acquire, which orders
+// it against the counter without fences: TSan does not model fences). A removed session stays alive
+// while readers may still look at it: the registry keeps its reference in the session
+// (`registry_ref_`) and hands it, on removal, to ReaderEpochs (reader_epoch.h), which releases it
+// once every reader pinned before is gone. Tables only grow; a replaced table is kept until the
+// registry dies (at most the size of the live one), so an unpinned reader never reads freed memory.
+// The reverse lookup (session -> type) is a field of the session itself and cannot go stale.
 #pragma once
 
 #include <atomic>
@@ -71,8 +72,8 @@ class Registry {
   struct Key {
     std::string_view id;
     std::uint64_t hash = 0;
-    std::uint64_t tag = 0;      // (hash << 8) | (length + 2): never 0 (empty) or 1 (removed)
-    std::uint64_t words[2]{};   // the first 16 bytes, zero-padded
+    std::uint64_t tag = 0;     // (hash << 8) | (length + 2): never 0 (empty) or 1 (removed)
+    std::uint64_t words[2]{};  // the first 16 bytes, zero-padded
   };
 
  private:

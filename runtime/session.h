@@ -7,7 +7,8 @@
 // published with the plan that reads it under a spin lock held only to copy two pointers, so
 // get_state reads it from any thread without entering the session. Everything an idle session
 // does not need (subscriptions, history, async tasks, debounce/throttle state) hangs off one
-// lazily allocated `SessionExtras`, which keeps a fresh session around 200 bytes plus its id. The session embeds its TTL timer node.
+// lazily allocated `SessionExtras`, which keeps a fresh session around 200 bytes plus its id.
+// The session embeds its TTL timer node.
 // A hot load switches a session to a newer module version (hot_load.h): its owner swaps plan,
 // type and state between two messages; readers on other threads get plan and state as one
 // consistent pair through `snapshot()`.

@@ -3,11 +3,11 @@
 // Design decision: a few wheels per runtime, each behind its own lock, all advanced by `poll()`
 // (a timer thread calls it every tick; tests call it after advancing a ManualClock). A node's
 // wheel is a hash of its address, fixed for its life, so starting sessions on several threads
-// rarely meets on one lock, and link/unlink of one node always take the same lock. Due callbacks run in two stages: quick
-// bookkeeping under the lock (re-arming a TTL node), then the resulting tasks after the lock is
-// released, which only post work to the scheduler. Nothing heavy ever runs on the timer thread.
-// One-shot timers are never cancelled: their owners check a generation number when they fire,
-// which keeps cancellation free and the wheel simple.
+// rarely meets on one lock, and link/unlink of one node always take the same lock. Due callbacks
+// run in two stages: quick bookkeeping under the lock (re-arming a TTL node), then the resulting
+// tasks after the lock is released, which only post work to the scheduler. Nothing heavy ever runs
+// on the timer thread. One-shot timers are never cancelled: their owners check a generation number
+// when they fire, which keeps cancellation free and the wheel simple.
 #pragma once
 
 #include <chrono>

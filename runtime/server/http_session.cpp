@@ -63,6 +63,7 @@ HttpSession::HttpSession(tcp::socket socket, ServerContext& ctx, std::size_t sha
       slot_(std::move(slot)) {
   beast::error_code ec;
   stream_.socket().set_option(tcp::no_delay(true), ec);
+  stream_.socket().non_blocking(true, ec);  // send() writes directly first
   if (ctx_.access.enabled()) {
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -121,7 +122,19 @@ void HttpSession::on_header(beast::error_code ec) {
   busy_ = true;
   if (parser_->is_done()) return respond();
   const auto& req = parser_->get();
-  if (!continue_sent_ && beast::iequals(req[http::field::expect], "100-continue")) {
+  const bool expect_continue = beast::iequals(req[http::field::expect], "100-continue");
+  // The body usually arrived with the header: parse it from the buffer at once rather than
+  // through another asynchronous read (one scheduler round trip and timer arm less).
+  while (!expect_continue && !parser_->is_done() && buffer_.size() > 0) {
+    beast::error_code pec;
+    const std::size_t used = parser_->put(buffer_.data(), pec);
+    buffer_.consume(used);
+    if (pec == http::error::need_more) break;
+    if (pec) return on_body(pec);
+    if (used == 0) break;
+  }
+  if (parser_->is_done()) return respond();
+  if (!continue_sent_ && expect_continue) {
     continue_sent_ = true;
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     stream_.expires_after(ctx_.limits.body_timeout);
@@ -239,10 +252,18 @@ void HttpSession::send(const Response& rs, bool close) {
                     have ? sv(parser_->get().target()) : std::string_view("-"), rs.status,
                     rs.body.size(), elapsed, peer_);
   }
+  // Most replies fit the socket's send buffer: write them at once (the socket is
+  // non-blocking) and go back to reading without a scheduler round trip; only the rest of a
+  // large reply, or one to a client that does not read, goes through an asynchronous write.
+  beast::error_code ec;
+  const std::size_t written = stream_.socket().write_some(asio::buffer(out_), ec);
+  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return this->close();
+  if (!ec && written == out_.size()) return on_write({}, close);
+  const std::size_t done = ec ? 0 : written;
   stream_.expires_after(ctx_.limits.body_timeout);
-  asio::async_write(stream_, asio::buffer(out_),
-                    [self = shared_from_this(), close](beast::error_code ec, std::size_t) {
-                      self->on_write(ec, close);
+  asio::async_write(stream_, asio::buffer(out_.data() + done, out_.size() - done),
+                    [self = shared_from_this(), close](beast::error_code ec2, std::size_t) {
+                      self->on_write(ec2, close);
                     });
 }
 

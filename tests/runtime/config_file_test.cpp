@@ -71,19 +71,23 @@ TEST_CASE("config errors name the key and what was expected") {
   CHECK(error({{"max_sesions", 5}}).starts_with("unknown config key `max_sesions`"));
   CHECK(error({{"max_sessions", "many"}}) ==
         "config key `max_sessions`: expected an integer, got \"many\"");
-  CHECK(error({{"max_sessions", 0}}).starts_with("config key `max_sessions`: expected an integer "
-                                                 "from 1 to"));
+  CHECK(error({{"max_sessions", 0}})
+            .starts_with("config key `max_sessions`: expected an integer "
+                         "from 1 to"));
   CHECK(error({{"rate_limit", -1}}).starts_with("config key `rate_limit`: expected an integer"));
   CHECK(error({{"history_size", 1.5}}).starts_with("config key `history_size`"));
   CHECK(error({{"session_ttl", 3600}}) ==
         "config key `session_ttl`: a duration needs a unit, e.g. \"30s\" or \"15m\" (got 3600)");
-  CHECK(error({{"session_ttl", "1 hour"}}).starts_with("config key `session_ttl`: unknown "
-                                                       "duration unit"));
-  CHECK(error({{"session_ttl", "0s"}}) == "config key `session_ttl`: the duration must be positive");
+  CHECK(error({{"session_ttl", "1 hour"}})
+            .starts_with("config key `session_ttl`: unknown "
+                         "duration unit"));
+  CHECK(error({{"session_ttl", "0s"}}) ==
+        "config key `session_ttl`: the duration must be positive");
   CHECK(error({{"unmatched_action", "loud"}}) ==
         "config key `unmatched_action`: expected \"log\", \"warn\" or \"silent\", got \"loud\"");
-  CHECK(error({{"session_type", ""}}) == "config key `session_type`: the session type name is "
-                                         "empty");
+  CHECK(error({{"session_type", ""}}) ==
+        "config key `session_type`: the session type name is "
+        "empty");
   CHECK(error(nlohmann::json::array()).starts_with("a runtime config must be an object"));
 }
 
@@ -117,8 +121,9 @@ TEST_CASE("environment variables overlay a config, and name the variable in erro
 
   auto bad = config_from_env(base, fake_env({{"SESSPROC_MAX_SESSIONS", "12x"}}));
   REQUIRE_FALSE(bad);
-  CHECK(bad.error() == "config key `SESSPROC_MAX_SESSIONS`: expected an integer from 1 to "
-                       "1099511627776, got \"12x\"");
+  CHECK(bad.error() ==
+        "config key `SESSPROC_MAX_SESSIONS`: expected an integer from 1 to "
+        "1099511627776, got \"12x\"");
   auto bad_ttl = config_from_env(base, fake_env({{"SESSPROC_SESSION_TTL", "10"}}));
   REQUIRE_FALSE(bad_ttl);
   CHECK(bad_ttl.error().starts_with("config key `SESSPROC_SESSION_TTL`: unknown duration unit"));
