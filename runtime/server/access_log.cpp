@@ -11,9 +11,8 @@ AccessLog::AccessLog(std::shared_ptr<spdlog::logger> access, std::shared_ptr<spd
   if (access_) access_->set_level(enabled_ ? spdlog::level::info : spdlog::level::off);
 }
 
-void AccessLog::log(std::string_view method, std::string_view target, int status,
-                    std::size_t bytes, std::chrono::nanoseconds duration,
-                    std::string_view peer) const {
+void AccessLog::log(std::string_view method, std::string_view target, int status, std::size_t bytes,
+                    std::chrono::nanoseconds duration, std::string_view peer) const {
   if (enabled_) {
     access_->info("{} \"{} {}\" {} {} {:.3f}ms", peer, method, target, status, bytes,
                   static_cast<double>(duration.count()) / 1e6);

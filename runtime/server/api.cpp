@@ -12,11 +12,13 @@ namespace sessproc::server {
 namespace {
 
 bool admin_route(RouteId id) {
-  return id == RouteId::list_sessions || id == RouteId::list_modules ||
-         id == RouteId::put_module || id == RouteId::put_module_file;
+  return id == RouteId::list_sessions || id == RouteId::list_modules || id == RouteId::put_module ||
+         id == RouteId::put_module_file;
 }
 
-bool machine_route(RouteId id) { return id == RouteId::metrics || id == RouteId::healthz; }
+bool machine_route(RouteId id) {
+  return id == RouteId::metrics || id == RouteId::healthz;
+}
 
 // "Bearer <token>" with the scheme in any case; constant time in the token's length.
 bool token_matches(std::string_view header, std::string_view bearer) {
@@ -95,15 +97,35 @@ bool Api::handle(const Request& rq, Response& rs, std::size_t shard, const Respo
     if (c.bad_token) {
       set_error(rs, make_http_error(403, "forbidden", "The admin token is not valid"));
     } else {
-      set_error(rs, make_http_error(401, "unauthorized",
-                                    "This route needs the admin token (Authorization: Bearer ...)"));
+      set_error(rs,
+                make_http_error(401, "unauthorized",
+                                "This route needs the admin token (Authorization: Bearer ...)"));
       rs.www_authenticate = true;
     }
     return true;
   }
   const std::string_view p0 = m.params[0];
   const std::string_view p1 = m.params[1];
-  // Routes under /api/sessions/{id}: the admin, or the owner of that very id.
+  // Routes under /api/sessions/{id}: a well-formed id (400: it cannot name any session, so
+  // saying so leaks nothing), then the admin or the owner of that very id (403).
+  switch (m.id) {
+    case RouteId::session_info:
+    case RouteId::terminate_session:
+    case RouteId::dispatch:
+    case RouteId::cancel_task:
+    case RouteId::call:
+    case RouteId::state:
+    case RouteId::history:
+    case RouteId::session_ws:
+      if (!valid_session_id(p0)) {
+        set_error(
+            rs, from_runtime(make_error(Errc::invalid_session_id, std::string(p0.substr(0, 80)))));
+        return true;
+      }
+      break;
+    default:
+      break;
+  }
   switch (m.id) {
     case RouteId::session_info:
     case RouteId::terminate_session:

@@ -81,8 +81,8 @@ class Api {
   void history(std::string_view id, Response& rs, bool me);
   void websocket(std::string_view id, const Request& rq, Response& rs, bool me);
   void list_modules(Response& rs);
-  bool put_module(std::string_view name, std::string_view file, const Request& rq,
-                  Response& rs, const Responder& later);
+  bool put_module(std::string_view name, std::string_view file, const Request& rq, Response& rs,
+                  const Responder& later);
   void metrics(Response& rs);
 
   Runtime& runtime_;

@@ -37,8 +37,8 @@ void Api::list_modules(Response& rs) {
   rs.body = dump_json(Value{{"modules", std::move(list)}});
 }
 
-bool Api::put_module(std::string_view name, std::string_view file, const Request& rq,
-                     Response& rs, const Responder& later) {
+bool Api::put_module(std::string_view name, std::string_view file, const Request& rq, Response& rs,
+                     const Responder& later) {
   if (!modules_) {
     set_error(rs, make_http_error(501, "not_supported", "This server cannot load modules"));
     return true;
@@ -50,21 +50,24 @@ bool Api::put_module(std::string_view name, std::string_view file, const Request
     return true;
   }
   if (!is_text_content_type(rq.content_type)) {
-    set_error(rs, make_http_error(
-                      415, "unsupported_media_type",
-                      fmt::format("Expected Content-Type: text/plain (the .reducer source), got \"{}\"",
-                                  rq.content_type)));
+    set_error(rs,
+              make_http_error(
+                  415, "unsupported_media_type",
+                  fmt::format("Expected Content-Type: text/plain (the .reducer source), got \"{}\"",
+                              rq.content_type)));
     return true;
   }
   if (rq.body.empty()) {
-    set_error(rs, make_http_error(400, "invalid_request", "The body must hold the module's source"));
+    set_error(rs,
+              make_http_error(400, "invalid_request", "The body must hold the module's source"));
     return true;
   }
   std::vector<ModuleSource> files;
   if (file.empty()) {
     files.push_back(ModuleSource{std::string(name) + ".reducer", std::string(rq.body)});
   } else {
-    auto replaced = modules_->files_with(std::string(name), std::string(file), std::string(rq.body));
+    auto replaced =
+        modules_->files_with(std::string(name), std::string(file), std::string(rq.body));
     if (!replaced) {
       set_error(rs, replaced.error());
       return true;

@@ -21,9 +21,8 @@ std::string iso_time(SteadyPoint at) {
   const std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                     static_cast<int>(ms % 1000));
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
 }
 
 std::string_view outcome_name(Outcome o) {
@@ -53,7 +52,8 @@ void Api::start_session(const Request& rq, const Caller& c, Response& rs) {
   auto body = parse_json_body(rq.content_type, rq.body, &kEmpty);
   if (!body) return set_error(rs, body.error());
   if (!body->is_object()) {
-    return set_error(rs, bad_request("The body must be a JSON object {\"id\"?, \"type\"?, \"args\"?}"));
+    return set_error(rs,
+                     bad_request("The body must be a JSON object {\"id\"?, \"type\"?, \"args\"?}"));
   }
   std::string id;
   if (auto it = body->find("id"); it != body->end() && !it->is_null()) {
@@ -135,9 +135,9 @@ void Api::dispatch(std::string_view id, const Request& rq, Response& rs, std::si
   Action action;
   auto type = body->find("type");
   if (type == body->end() || !type->is_string() || type->get_ref<const std::string&>().empty()) {
-    return fail(from_runtime(make_error(Errc::invalid_action, {},
-                                        "\"type\" must be a non-empty string")),
-                dispatch_result(Errc::invalid_action));
+    return fail(
+        from_runtime(make_error(Errc::invalid_action, {}, "\"type\" must be a non-empty string")),
+        dispatch_result(Errc::invalid_action));
   }
   action.type = std::move(type->get_ref<std::string&>());
   if (auto p = body->find("payload"); p != body->end()) action.payload = std::move(*p);
@@ -162,14 +162,16 @@ void Api::dispatch(std::string_view id, const Request& rq, Response& rs, std::si
                                           std::move(action.meta));
     if (!handle) return fail(from_runtime(handle.error()), dispatch_result(handle.error().code));
     const std::string task = tasks_.add(std::string(id), std::move(*handle));
-    if (metrics_) metrics_->record_dispatch(shard, kDispatchOk, std::chrono::steady_clock::now() - t0);
+    if (metrics_)
+      metrics_->record_dispatch(shard, kDispatchOk, std::chrono::steady_clock::now() - t0);
     rs.status = 202;
     rs.body = fmt::format(R"({{"task":"{}"}})", task);
     return;
   }
   auto result = runtime_.dispatch(id, std::move(action));
   if (!result) return fail(from_runtime(result.error()), dispatch_result(result.error().code));
-  if (metrics_) metrics_->record_dispatch(shard, kDispatchOk, std::chrono::steady_clock::now() - t0);
+  if (metrics_)
+    metrics_->record_dispatch(shard, kDispatchOk, std::chrono::steady_clock::now() - t0);
   rs.body = kOk;
 }
 

@@ -37,8 +37,8 @@ constexpr ConfigKey kKeys[] = {
      "time allowed to read a body or write a reply"},
     {"max_connections", "SESSD_MAX_CONNECTIONS", "--max-connections", KeyKind::uint,
      "open connections at most (503 beyond)"},
-    {"ws_max_subscriptions", "SESSD_WS_MAX_SUBSCRIPTIONS", "--ws-max-subscriptions",
-     KeyKind::uint, "subscriptions per WebSocket"},
+    {"ws_max_subscriptions", "SESSD_WS_MAX_SUBSCRIPTIONS", "--ws-max-subscriptions", KeyKind::uint,
+     "subscriptions per WebSocket"},
     {"ws_queue_messages", "SESSD_WS_QUEUE_MESSAGES", "--ws-queue-messages", KeyKind::uint,
      "outgoing messages queued per WebSocket before a slow reader is disconnected"},
     {"drain_timeout_ms", "SESSD_DRAIN_TIMEOUT_MS", "--drain-timeout-ms", KeyKind::millis,
@@ -121,11 +121,15 @@ std::expected<void, std::string> check_layer(const Value& layer, std::string_vie
   return {};
 }
 
-std::uint64_t as_uint(const Value& v) { return v.get<std::uint64_t>(); }
+std::uint64_t as_uint(const Value& v) {
+  return v.get<std::uint64_t>();
+}
 
 }  // namespace
 
-std::span<const ConfigKey> config_keys() { return kKeys; }
+std::span<const ConfigKey> config_keys() {
+  return kKeys;
+}
 
 std::expected<Value, std::string> parse_key_text(const ConfigKey& key, std::string_view text) {
   switch (key.kind) {
@@ -222,8 +226,10 @@ std::expected<ServerConfig, std::string> resolve_config(const Value& file, const
   str("log_level", c.log_level);
   if (merged.contains("load")) {
     const Value& load = merged["load"];
-    if (load.is_string()) c.load = {load.get<std::string>()};
-    else c.load = load.get<std::vector<std::string>>();
+    if (load.is_string())
+      c.load = {load.get<std::string>()};
+    else
+      c.load = load.get<std::vector<std::string>>();
   }
   if (merged.contains("threads")) {
     const auto n = as_uint(merged["threads"]);
@@ -254,8 +260,10 @@ std::expected<ServerConfig, std::string> resolve_config(const Value& file, const
   if (l.header_timeout.count() == 0 || l.body_timeout.count() == 0) {
     return std::unexpected(std::string("timeouts must be positive"));
   }
-  if (l.max_connections == 0) return std::unexpected(std::string("\"max_connections\" must be positive"));
-  if (l.ws_queue_messages == 0) return std::unexpected(std::string("\"ws_queue_messages\" must be positive"));
+  if (l.max_connections == 0)
+    return std::unexpected(std::string("\"max_connections\" must be positive"));
+  if (l.ws_queue_messages == 0)
+    return std::unexpected(std::string("\"ws_queue_messages\" must be positive"));
   if (auto rc = runtime_config(c.runtime); !rc) return std::unexpected(rc.error());
   return c;
 }
@@ -270,7 +278,8 @@ std::expected<RuntimeConfig, std::string> runtime_config(const Value& runtime) {
   RuntimeConfig rc;
   if (runtime.is_null()) return rc;
   if (!runtime.is_object()) return std::unexpected(std::string("\"runtime\" must be an object"));
-  auto uint_of = [&](const std::string& k, const Value& v) -> std::expected<std::uint64_t, std::string> {
+  auto uint_of = [&](const std::string& k,
+                     const Value& v) -> std::expected<std::uint64_t, std::string> {
     if (!kind_matches(KeyKind::uint, v)) {
       return std::unexpected(fmt::format("\"runtime.{}\" must be a non-negative integer", k));
     }
@@ -286,25 +295,40 @@ std::expected<RuntimeConfig, std::string> runtime_config(const Value& runtime) {
     }
     if (k == "unmatched_action") {
       const std::string p = v.is_string() ? v.get<std::string>() : std::string();
-      if (p == "log") rc.unmatched_action = UnmatchedPolicy::log;
-      else if (p == "warn") rc.unmatched_action = UnmatchedPolicy::warn;
-      else if (p == "silent") rc.unmatched_action = UnmatchedPolicy::silent;
-      else return std::unexpected(std::string("\"runtime.unmatched_action\" must be log, warn or silent"));
+      if (p == "log")
+        rc.unmatched_action = UnmatchedPolicy::log;
+      else if (p == "warn")
+        rc.unmatched_action = UnmatchedPolicy::warn;
+      else if (p == "silent")
+        rc.unmatched_action = UnmatchedPolicy::silent;
+      else
+        return std::unexpected(
+            std::string("\"runtime.unmatched_action\" must be log, warn or silent"));
       continue;
     }
     auto n = uint_of(k, v);
     if (!n) return std::unexpected(n.error());
-    if (k == "max_sessions") rc.max_sessions = *n;
-    else if (k == "rate_limit") rc.rate_limit = static_cast<std::uint32_t>(std::min<std::uint64_t>(*n, UINT32_MAX));
-    else if (k == "session_ttl_ms") rc.session_ttl = std::chrono::milliseconds(*n);
-    else if (k == "history_size") rc.history_size = *n;
-    else if (k == "worker_threads") rc.worker_threads = static_cast<unsigned>(std::min<std::uint64_t>(*n, 1024));
-    else if (k == "call_timeout_ms") rc.call_timeout = std::chrono::milliseconds(*n);
-    else if (k == "effect_timeout_ms") rc.effect_timeout = std::chrono::milliseconds(*n);
-    else if (k == "registry_shards") rc.registry_shards = std::max<std::uint64_t>(*n, 1);
-    else return std::unexpected(fmt::format("config: unknown key \"runtime.{}\"", k));
+    if (k == "max_sessions")
+      rc.max_sessions = *n;
+    else if (k == "rate_limit")
+      rc.rate_limit = static_cast<std::uint32_t>(std::min<std::uint64_t>(*n, UINT32_MAX));
+    else if (k == "session_ttl_ms")
+      rc.session_ttl = std::chrono::milliseconds(*n);
+    else if (k == "history_size")
+      rc.history_size = *n;
+    else if (k == "worker_threads")
+      rc.worker_threads = static_cast<unsigned>(std::min<std::uint64_t>(*n, 1024));
+    else if (k == "call_timeout_ms")
+      rc.call_timeout = std::chrono::milliseconds(*n);
+    else if (k == "effect_timeout_ms")
+      rc.effect_timeout = std::chrono::milliseconds(*n);
+    else if (k == "registry_shards")
+      rc.registry_shards = std::max<std::uint64_t>(*n, 1);
+    else
+      return std::unexpected(fmt::format("config: unknown key \"runtime.{}\"", k));
   }
-  if (rc.session_ttl.count() == 0) return std::unexpected(std::string("\"runtime.session_ttl_ms\" must be positive"));
+  if (rc.session_ttl.count() == 0)
+    return std::unexpected(std::string("\"runtime.session_ttl_ms\" must be positive"));
   return rc;
 }
 

@@ -30,10 +30,10 @@ struct ServerLimits {
   // From the moment the server waits for a request until its header is complete (an idle
   // keep-alive connection counts as waiting): a slow-loris client is dropped.
   std::chrono::milliseconds header_timeout{10'000};
-  std::chrono::milliseconds body_timeout{30'000};  // reading a body, writing a reply
-  std::size_t max_connections = 10'000;            // beyond: 503 and close
-  std::size_t ws_max_subscriptions = 64;           // per WebSocket
-  std::size_t ws_queue_messages = 1'024;           // outgoing, per WebSocket; overflow: dropped
+  std::chrono::milliseconds body_timeout{30'000};   // reading a body, writing a reply
+  std::size_t max_connections = 10'000;             // beyond: 503 and close
+  std::size_t ws_max_subscriptions = 64;            // per WebSocket
+  std::size_t ws_queue_messages = 1'024;            // outgoing, per WebSocket; overflow: dropped
   std::chrono::milliseconds drain_timeout{10'000};  // SIGTERM: wait this long for in-flight work
 };
 

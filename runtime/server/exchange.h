@@ -30,8 +30,8 @@ struct Response {
   int status = 200;
   std::string_view content_type = "application/json";  // static strings only
   std::string body;
-  std::string set_cookie;  // a `Set-Cookie` value, or empty
-  std::string allow;       // an `Allow` value for 405, or empty
+  std::string set_cookie;         // a `Set-Cookie` value, or empty
+  std::string allow;              // an `Allow` value for 405, or empty
   bool www_authenticate = false;  // 401: `WWW-Authenticate: Bearer`
   // Set when the route is a WebSocket route that passed every check: the connection upgrades
   // to a WebSocket on this session (its reply then is the 101, not `status`).

@@ -20,8 +20,8 @@ int http_status(Errc code);
 
 struct HttpError {
   int status = 500;
-  std::string code;     // "session_not_found", "malformed_json", ...
-  std::string message;  // one sentence
+  std::string code;                 // "session_not_found", "malformed_json", ...
+  std::string message;              // one sentence
   Value details = Value::object();  // merged into the error object (diagnostics, limit, ...)
 };
 

@@ -23,7 +23,9 @@ using tcp = asio::ip::tcp;
 
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 
-std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
+std::string_view sv(beast::string_view s) {
+  return {s.data(), s.size()};
+}
 
 Method method_of(http::verb v) {
   switch (v) {
@@ -71,7 +73,9 @@ HttpSession::HttpSession(tcp::socket socket, ServerContext& ctx, std::size_t sha
   out_.reserve(512);
 }
 
-HttpSession::~HttpSession() { ctx_.registry.remove(this); }
+HttpSession::~HttpSession() {
+  ctx_.registry.remove(this);
+}
 
 void HttpSession::start() {
   ctx_.registry.add(this, weak_from_this());
@@ -97,10 +101,9 @@ void HttpSession::read_request() {
   busy_ = false;
   continue_sent_ = false;
   stream_.expires_after(ctx_.limits.header_timeout);
-  http::async_read_header(stream_, buffer_, *parser_,
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                            self->on_header(ec);
-                          });
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
 }
 
 void HttpSession::on_header(beast::error_code ec) {
@@ -114,7 +117,8 @@ void HttpSession::on_header(beast::error_code ec) {
     if (ec == http::error::header_limit) {
       return send_error(431, "header_too_large", "The request header is too large");
     }
-    if (is_parse_error(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    if (is_parse_error(ec) && ec != http::error::end_of_stream &&
+        ec != http::error::partial_message) {
       return send_error(400, "malformed_request", "The request is not valid HTTP/1.1");
     }
     return close();  // closed, reset, timed out (slow loris), or cancelled by a drain
@@ -150,10 +154,9 @@ void HttpSession::on_header(beast::error_code ec) {
 
 void HttpSession::read_body() {
   stream_.expires_after(ctx_.limits.body_timeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                     self->on_body(ec);
-                   });
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
 }
 
 void HttpSession::on_body(beast::error_code ec) {
@@ -163,7 +166,8 @@ void HttpSession::on_body(beast::error_code ec) {
                         "The body is larger than the limit of " +
                             std::to_string(ctx_.limits.max_body_bytes) + " bytes");
     }
-    if (is_parse_error(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    if (is_parse_error(ec) && ec != http::error::end_of_stream &&
+        ec != http::error::partial_message) {
       return send_error(400, "malformed_request", "The request body is not valid HTTP/1.1");
     }
     return close();
@@ -238,14 +242,18 @@ void HttpSession::send(const Response& rs, bool close) {
     out_ += "\r\n";
   }
   if (rs.www_authenticate) out_ += "WWW-Authenticate: Bearer\r\n";
-  if (close) out_ += "Connection: close\r\n";
-  else if (http10) out_ += "Connection: keep-alive\r\n";
+  if (close)
+    out_ += "Connection: close\r\n";
+  else if (http10)
+    out_ += "Connection: keep-alive\r\n";
   out_ += "\r\n";
   if (!head && rs.status != 204) out_ += rs.body;
 
   const auto elapsed = std::chrono::steady_clock::now() - started_;
-  if (rs.routed) ctx_.metrics.record_request(shard_, rs.route, rs.status, elapsed);
-  else ctx_.metrics.record_unrouted(shard_, rs.status);
+  if (rs.routed)
+    ctx_.metrics.record_request(shard_, rs.route, rs.status, elapsed);
+  else
+    ctx_.metrics.record_unrouted(shard_, rs.status);
   if (ctx_.access.enabled() || rs.status >= 500) {
     const bool have = parser_ && parser_->is_header_done();
     ctx_.access.log(have ? sv(parser_->get().method_string()) : std::string_view("-"),
@@ -274,8 +282,30 @@ void HttpSession::send_error(int status, std::string_view code, std::string_view
 }
 
 void HttpSession::on_write(beast::error_code ec, bool close) {
-  if (ec || close) return this->close();
+  if (ec) return this->close();
+  if (close) return linger();
   read_request();
+}
+
+void HttpSession::linger() {
+  // Closing a socket with unread input makes the kernel reset the connection, and the client
+  // may then lose the reply just sent (a 413 sent before the oversized body was read). So:
+  // half-close, read and discard what the client still sends, then close; two seconds at most.
+  if (upgraded_ || !stream_.socket().is_open()) return;
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) return close();
+  stream_.expires_after(std::chrono::seconds(2));
+  discard();
+}
+
+void HttpSession::discard() {
+  if (!discard_) discard_ = std::make_unique<std::array<char, 16 * 1024>>();
+  stream_.async_read_some(asio::buffer(*discard_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->close();
+                            self->discard();
+                          });
 }
 
 void HttpSession::upgrade(Response& rs) {

@@ -9,6 +9,7 @@
 // 413 (body over the limit) or 431 (header over the limit), and the connection closes.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -47,18 +48,21 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   void on_write(boost::beast::error_code ec, bool close);
   void upgrade(Response& response);
   void close();
+  void linger();  // half-close, discard input, then close
+  void discard();
 
   boost::beast::tcp_stream stream_;
   boost::beast::tcp_stream::executor_type executor_;  // kept: stream_ moves away on upgrade
   boost::beast::flat_buffer buffer_;
   std::optional<Parser> parser_;
   std::string out_;  // the serialised reply, reused across requests
+  std::unique_ptr<std::array<char, 16 * 1024>> discard_;  // only while lingering
   ServerContext& ctx_;
   std::size_t shard_;
   std::optional<ConnectionSlot> slot_;
   std::string peer_;
   std::chrono::steady_clock::time_point started_;  // of the request being answered
-  bool busy_ = false;     // between a complete header and the reply written
+  bool busy_ = false;  // between a complete header and the reply written
   bool closing_ = false;
   bool continue_sent_ = false;
   bool upgraded_ = false;

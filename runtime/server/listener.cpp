@@ -42,7 +42,9 @@ std::expected<tcp::endpoint, std::string> Listener::open(const std::string& host
   return bound;
 }
 
-void Listener::start() { accept(); }
+void Listener::start() {
+  accept();
+}
 
 void Listener::stop() {
   asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
@@ -54,11 +56,10 @@ void Listener::stop() {
 
 void Listener::accept() {
   const std::size_t target = next_++ % targets_.size();
-  acceptor_.async_accept(*targets_[target],
-                         [self = shared_from_this(), target](boost::system::error_code ec,
-                                                             tcp::socket socket) {
-                           self->on_accept(ec, std::move(socket), target);
-                         });
+  acceptor_.async_accept(*targets_[target], [self = shared_from_this(), target](
+                                                boost::system::error_code ec, tcp::socket socket) {
+    self->on_accept(ec, std::move(socket), target);
+  });
 }
 
 void Listener::on_accept(boost::system::error_code ec, tcp::socket socket, std::size_t target) {

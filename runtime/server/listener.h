@@ -27,7 +27,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   // Binds and listens; the bound endpoint (its port when 0 was asked for).
   std::expected<boost::asio::ip::tcp::endpoint, std::string> open(const std::string& host,
-                                                                   std::uint16_t port);
+                                                                  std::uint16_t port);
   void start();
   void stop();  // closes the acceptor (from any thread)
 

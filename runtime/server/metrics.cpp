@@ -29,10 +29,10 @@ std::vector<double> bounds_seconds() {
 }
 
 constexpr std::string_view kRuntimeCounterNames[] = {
-    "sessd_runtime_session_starts_total",  "sessd_runtime_session_start_errors_total",
-    "sessd_runtime_session_stops_total",   "sessd_runtime_session_expiries_total",
-    "sessd_runtime_reducer_faults_total",  "sessd_module_loads_total",
-    "sessd_module_load_errors_total",      "sessd_runtime_rate_limited_total",
+    "sessd_runtime_session_starts_total", "sessd_runtime_session_start_errors_total",
+    "sessd_runtime_session_stops_total",  "sessd_runtime_session_expiries_total",
+    "sessd_runtime_reducer_faults_total", "sessd_module_loads_total",
+    "sessd_module_load_errors_total",     "sessd_runtime_rate_limited_total",
 };
 constexpr std::string_view kRuntimeCounterHelp[] = {
     "Sessions started.",
@@ -85,12 +85,14 @@ void Metrics::record_request(std::size_t shard, RouteId route, int status,
   const auto r = static_cast<std::size_t>(route);
   bump(shard, s.route_count[r]);
   bump(shard, s.route_latency[r].buckets[bucket_of(d)]);
-  bump(shard, s.route_latency[r].sum_ns, static_cast<std::uint64_t>(std::max<std::int64_t>(d.count(), 0)));
+  bump(shard, s.route_latency[r].sum_ns,
+       static_cast<std::uint64_t>(std::max<std::int64_t>(d.count(), 0)));
 }
 
 void Metrics::record_unrouted(std::size_t shard, int status) {
   shard = std::min(shard, io_shards_);
-  if (status >= kMinStatus && status <= kMaxStatus) bump(shard, shards_[shard].status[status - kMinStatus]);
+  if (status >= kMinStatus && status <= kMaxStatus)
+    bump(shard, shards_[shard].status[status - kMinStatus]);
 }
 
 void Metrics::record_dispatch(std::size_t shard, std::size_t result, std::chrono::nanoseconds d) {
@@ -98,7 +100,8 @@ void Metrics::record_dispatch(std::size_t shard, std::size_t result, std::chrono
   Shard& s = shards_[shard];
   bump(shard, s.dispatch[std::min(result, kDispatchResults - 1)]);
   bump(shard, s.dispatch_latency.buckets[bucket_of(d)]);
-  bump(shard, s.dispatch_latency.sum_ns, static_cast<std::uint64_t>(std::max<std::int64_t>(d.count(), 0)));
+  bump(shard, s.dispatch_latency.sum_ns,
+       static_cast<std::uint64_t>(std::max<std::int64_t>(d.count(), 0)));
 }
 
 void Metrics::record_ws_message_in(std::size_t shard) {
@@ -136,7 +139,8 @@ std::vector<MetricFamily> Metrics::collect(const GaugeReadings& g) const {
     std::uint64_t sum_ns = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const HistogramCells& c = cells(shards_[i]);
-      for (std::size_t b = 0; b < kBuckets; ++b) h.counts[b] += c.buckets[b].load(std::memory_order_relaxed);
+      for (std::size_t b = 0; b < kBuckets; ++b)
+        h.counts[b] += c.buckets[b].load(std::memory_order_relaxed);
       sum_ns += c.sum_ns.load(std::memory_order_relaxed);
     }
     h.sum = static_cast<double>(sum_ns) / 1e9;
@@ -145,18 +149,23 @@ std::vector<MetricFamily> Metrics::collect(const GaugeReadings& g) const {
 
   std::vector<MetricFamily> out;
   {
-    MetricFamily f{"sessd_sessions", "Sessions running, by session type.", MetricType::gauge, {}, {}};
+    MetricFamily f{
+        "sessd_sessions", "Sessions running, by session type.", MetricType::gauge, {}, {}};
     for (const auto& [type, count] : g.sessions_by_type) {
       f.samples.push_back({{{"type", type}}, static_cast<double>(count)});
     }
     out.push_back(std::move(f));
   }
-  out.push_back({"sessd_session_memory_bytes", "Approximate memory held by sessions.",
-                 MetricType::gauge, {{{}, static_cast<double>(g.session_memory_bytes)}}, {}});
+  out.push_back({"sessd_session_memory_bytes",
+                 "Approximate memory held by sessions.",
+                 MetricType::gauge,
+                 {{{}, static_cast<double>(g.session_memory_bytes)}},
+                 {}});
   {
     MetricFamily f{"sessd_dispatches_total", "Dispatches, by result.", MetricType::counter, {}, {}};
     for (std::size_t r = 0; r < kDispatchResults; ++r) {
-      const double v = sum([r](const Shard& s) -> const std::atomic<std::uint64_t>& { return s.dispatch[r]; });
+      const double v =
+          sum([r](const Shard& s) -> const std::atomic<std::uint64_t>& { return s.dispatch[r]; });
       if (v == 0 && r != kDispatchOk) continue;
       f.samples.push_back({{{"result", dispatch_label(r)}}, v});
     }
@@ -164,15 +173,24 @@ std::vector<MetricFamily> Metrics::collect(const GaugeReadings& g) const {
   }
   {
     MetricFamily f{"sessd_dispatch_duration_seconds",
-                   "Time the runtime took to apply a dispatched action.", MetricType::histogram, {}, {}};
-    f.histograms.push_back(histogram([](const Shard& s) -> const HistogramCells& { return s.dispatch_latency; }, {}));
+                   "Time the runtime took to apply a dispatched action.",
+                   MetricType::histogram,
+                   {},
+                   {}};
+    f.histograms.push_back(
+        histogram([](const Shard& s) -> const HistogramCells& { return s.dispatch_latency; }, {}));
     out.push_back(std::move(f));
   }
   {
-    MetricFamily f{"sessd_http_requests_total", "HTTP requests answered, by status code.",
-                   MetricType::counter, {}, {}};
+    MetricFamily f{"sessd_http_requests_total",
+                   "HTTP requests answered, by status code.",
+                   MetricType::counter,
+                   {},
+                   {}};
     for (int st = kMinStatus; st <= kMaxStatus; ++st) {
-      const double v = sum([st](const Shard& s) -> const std::atomic<std::uint64_t>& { return s.status[st - kMinStatus]; });
+      const double v = sum([st](const Shard& s) -> const std::atomic<std::uint64_t>& {
+        return s.status[st - kMinStatus];
+      });
       if (v != 0) f.samples.push_back({{{"code", std::to_string(st)}}, v});
     }
     out.push_back(std::move(f));
@@ -180,37 +198,66 @@ std::vector<MetricFamily> Metrics::collect(const GaugeReadings& g) const {
   {
     MetricFamily f{"sessd_http_request_duration_seconds",
                    "Time from a complete request to its reply being queued, by route.",
-                   MetricType::histogram, {}, {}};
+                   MetricType::histogram,
+                   {},
+                   {}};
     for (std::size_t r = 0; r < kRouteCount; ++r) {
-      const double count = sum([r](const Shard& s) -> const std::atomic<std::uint64_t>& { return s.route_count[r]; });
+      const double count = sum(
+          [r](const Shard& s) -> const std::atomic<std::uint64_t>& { return s.route_count[r]; });
       if (count == 0) continue;
-      f.histograms.push_back(histogram([r](const Shard& s) -> const HistogramCells& { return s.route_latency[r]; },
-                                       {{"route", std::string(to_string(static_cast<RouteId>(r)))}}));
+      f.histograms.push_back(
+          histogram([r](const Shard& s) -> const HistogramCells& { return s.route_latency[r]; },
+                    {{"route", std::string(to_string(static_cast<RouteId>(r)))}}));
     }
     out.push_back(std::move(f));
   }
-  out.push_back({"sessd_connections", "Open HTTP and WebSocket connections.", MetricType::gauge,
-                 {{{}, static_cast<double>(g.connections)}}, {}});
-  out.push_back({"sessd_connections_rejected_total", "Connections refused at the connection limit.",
-                 MetricType::counter,
-                 {{{}, sum([](const Shard& s) -> const std::atomic<std::uint64_t>& { return s.rejected; })}}, {}});
-  out.push_back({"sessd_websocket_clients", "Open WebSocket connections.", MetricType::gauge,
-                 {{{}, static_cast<double>(g.ws_clients)}}, {}});
-  out.push_back({"sessd_websocket_messages_received_total", "WebSocket messages from clients.",
-                 MetricType::counter,
-                 {{{}, sum([](const Shard& s) -> const std::atomic<std::uint64_t>& { return s.ws_in; })}}, {}});
-  out.push_back({"sessd_websocket_messages_sent_total", "WebSocket messages to clients.",
-                 MetricType::counter,
-                 {{{}, sum([](const Shard& s) -> const std::atomic<std::uint64_t>& { return s.ws_out; })}}, {}});
-  out.push_back({"sessd_websocket_slow_disconnects_total",
-                 "WebSockets closed because their outgoing queue overflowed.", MetricType::counter,
-                 {{{}, sum([](const Shard& s) -> const std::atomic<std::uint64_t>& { return s.ws_slow; })}}, {}});
-  out.push_back({"sessd_modules", "Modules loaded.", MetricType::gauge,
-                 {{{}, static_cast<double>(g.modules)}}, {}});
+  out.push_back({"sessd_connections",
+                 "Open HTTP and WebSocket connections.",
+                 MetricType::gauge,
+                 {{{}, static_cast<double>(g.connections)}},
+                 {}});
+  out.push_back(
+      {"sessd_connections_rejected_total",
+       "Connections refused at the connection limit.",
+       MetricType::counter,
+       {{{}, sum([](const Shard& s) -> const std::atomic<std::uint64_t>& { return s.rejected; })}},
+       {}});
+  out.push_back({"sessd_websocket_clients",
+                 "Open WebSocket connections.",
+                 MetricType::gauge,
+                 {{{}, static_cast<double>(g.ws_clients)}},
+                 {}});
+  out.push_back(
+      {"sessd_websocket_messages_received_total",
+       "WebSocket messages from clients.",
+       MetricType::counter,
+       {{{}, sum([](const Shard& s) -> const std::atomic<std::uint64_t>& { return s.ws_in; })}},
+       {}});
+  out.push_back(
+      {"sessd_websocket_messages_sent_total",
+       "WebSocket messages to clients.",
+       MetricType::counter,
+       {{{}, sum([](const Shard& s) -> const std::atomic<std::uint64_t>& { return s.ws_out; })}},
+       {}});
+  out.push_back(
+      {"sessd_websocket_slow_disconnects_total",
+       "WebSockets closed because their outgoing queue overflowed.",
+       MetricType::counter,
+       {{{}, sum([](const Shard& s) -> const std::atomic<std::uint64_t>& { return s.ws_slow; })}},
+       {}});
+  out.push_back({"sessd_modules",
+                 "Modules loaded.",
+                 MetricType::gauge,
+                 {{{}, static_cast<double>(g.modules)}},
+                 {}});
   for (std::size_t c = 0; c < kRuntimeCounters; ++c) {
-    out.push_back({std::string(kRuntimeCounterNames[c]), std::string(kRuntimeCounterHelp[c]),
+    out.push_back({std::string(kRuntimeCounterNames[c]),
+                   std::string(kRuntimeCounterHelp[c]),
                    MetricType::counter,
-                   {{{}, sum([c](const Shard& s) -> const std::atomic<std::uint64_t>& { return s.runtime[c]; })}}, {}});
+                   {{{}, sum([c](const Shard& s) -> const std::atomic<std::uint64_t>& {
+                       return s.runtime[c];
+                     })}},
+                   {}});
   }
   return out;
 }

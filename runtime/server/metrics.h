@@ -25,8 +25,8 @@ namespace sessproc::server {
 
 // Upper bounds of the latency buckets: 50 us .. 10 s.
 inline constexpr std::array<std::int64_t, 16> kLatencyBoundsNs = {
-    50'000,     100'000,     250'000,     500'000,     1'000'000,     2'500'000,
-    5'000'000,  10'000'000,  25'000'000,  50'000'000,  100'000'000,   250'000'000,
+    50'000,      100'000,       250'000,       500'000,       1'000'000,   2'500'000,
+    5'000'000,   10'000'000,    25'000'000,    50'000'000,    100'000'000, 250'000'000,
     500'000'000, 1'000'000'000, 2'500'000'000, 10'000'000'000};
 
 // The outcome of a dispatch as a metric label: "ok", a runtime error code, or "bad_request"
@@ -34,7 +34,9 @@ inline constexpr std::array<std::int64_t, 16> kLatencyBoundsNs = {
 inline constexpr std::size_t kDispatchOk = 0;
 inline constexpr std::size_t kDispatchBadRequest = 21;  // after the 20 Errc codes
 inline constexpr std::size_t kDispatchResults = 22;
-inline std::size_t dispatch_result(Errc code) { return static_cast<std::size_t>(code); }
+inline std::size_t dispatch_result(Errc code) {
+  return static_cast<std::size_t>(code);
+}
 
 // Events the runtime reports through telemetry.
 enum class RuntimeCounter : std::uint8_t {
@@ -79,7 +81,9 @@ class Metrics {
   void record_runtime(RuntimeCounter c);  // shared shard
 
   std::vector<MetricFamily> collect(const GaugeReadings& gauges) const;
-  std::string render(const GaugeReadings& gauges) const { return render_prometheus(collect(gauges)); }
+  std::string render(const GaugeReadings& gauges) const {
+    return render_prometheus(collect(gauges));
+  }
 
  private:
   struct Shard;

@@ -41,12 +41,11 @@ Value to_json(const LoadedModule& info) {
   for (const auto& t : info.session_types) types.push_back(t);
   Value files = Value::array();
   for (const auto& f : info.files) files.push_back(f);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      info.loaded_at.time_since_epoch())
-                      .count();
-  return Value{{"name", info.name},       {"version", info.version},
-               {"backend", info.backend}, {"session_types", types},
-               {"files", files},          {"loaded_at_ms", ms}};
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(info.loaded_at.time_since_epoch())
+          .count();
+  return Value{{"name", info.name},      {"version", info.version}, {"backend", info.backend},
+               {"session_types", types}, {"files", files},          {"loaded_at_ms", ms}};
 }
 
 ModuleAdmin::ModuleAdmin(Runtime& runtime, CompileFn compile, std::string backend)
@@ -64,16 +63,16 @@ ModuleAdmin::~ModuleAdmin() {
   cv_.notify_all();
   if (worker_.joinable()) worker_.join();
   for (auto& job : dropped) {
-    job.done(std::unexpected(
-        make_http_error(503, "shutting_down", "The server is shutting down")));
+    job.done(std::unexpected(make_http_error(503, "shutting_down", "The server is shutting down")));
   }
 }
 
 std::expected<LoadedModule, HttpError> ModuleAdmin::load(const std::string& name,
-                                                       std::vector<ModuleSource> files) {
+                                                         std::vector<ModuleSource> files) {
   std::lock_guard serial(load_mu_);
   if (!compile_) {
-    return std::unexpected(make_http_error(501, "not_supported", "This server cannot compile modules"));
+    return std::unexpected(
+        make_http_error(501, "not_supported", "This server cannot compile modules"));
   }
   std::expected<std::shared_ptr<const Module>, CompileFailure> compiled;
   try {
@@ -88,10 +87,10 @@ std::expected<LoadedModule, HttpError> ModuleAdmin::load(const std::string& name
                                     fmt::format("The {} backend failed: {}", backend_, f.rendered));
       return std::unexpected(std::move(e));
     }
-    HttpError e = make_http_error(
-        422, "compile_error",
-        fmt::format("Module {} does not compile ({} diagnostic{})", name, f.diagnostics.size(),
-                    f.diagnostics.size() == 1 ? "" : "s"));
+    HttpError e =
+        make_http_error(422, "compile_error",
+                        fmt::format("Module {} does not compile ({} diagnostic{})", name,
+                                    f.diagnostics.size(), f.diagnostics.size() == 1 ? "" : "s"));
     e.details["diagnostics"] = f.diagnostics;
     e.details["rendered"] = f.rendered;
     return std::unexpected(std::move(e));
@@ -136,8 +135,9 @@ std::expected<std::vector<ModuleSource>, HttpError> ModuleAdmin::files_with(
   for (auto& f : files) {
     // Files loaded from disk keep their path (for diagnostics); the URL names the file only.
     const auto slash = f.path.rfind('/');
-    const std::string_view base =
-        slash == std::string::npos ? std::string_view(f.path) : std::string_view(f.path).substr(slash + 1);
+    const std::string_view base = slash == std::string::npos
+                                      ? std::string_view(f.path)
+                                      : std::string_view(f.path).substr(slash + 1);
     if (base == file) {
       f.text = std::move(text);
       return files;

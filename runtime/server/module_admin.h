@@ -34,9 +34,9 @@ struct ModuleSource {
 };
 
 struct CompileFailure {
-  std::string rendered;                       // console text
-  Value diagnostics = Value::array();         // one JSON object per diagnostic
-  bool internal = false;                      // the backend failed, not the program
+  std::string rendered;                // console text
+  Value diagnostics = Value::array();  // one JSON object per diagnostic
+  bool internal = false;               // the backend failed, not the program
 };
 
 using CompileFn = std::function<std::expected<std::shared_ptr<const Module>, CompileFailure>(
@@ -65,7 +65,7 @@ class ModuleAdmin {
   // Compiles and loads on the calling thread (startup). 422 with the diagnostics for a program
   // that does not compile; 500 when the backend itself fails; the runtime's error otherwise.
   std::expected<LoadedModule, HttpError> load(const std::string& name,
-                                            std::vector<ModuleSource> files);
+                                              std::vector<ModuleSource> files);
   // The same on the worker thread; `done` is called there.
   void load_async(std::string name, std::vector<ModuleSource> files, Done done);
   // The module's current files with `file` replaced (or added): 404 for an unknown module.
@@ -88,7 +88,7 @@ class ModuleAdmin {
   std::string backend_;
   mutable std::mutex mu_;  // guards modules_, jobs_, stop_
   std::map<std::string, std::pair<LoadedModule, std::vector<ModuleSource>>> modules_;
-  std::mutex load_mu_;     // one load at a time
+  std::mutex load_mu_;  // one load at a time
   std::condition_variable cv_;
   std::deque<Job> jobs_;
   bool stop_ = false;

@@ -22,8 +22,8 @@ struct Sample {
 
 struct HistogramSample {
   Labels labels;
-  std::vector<double> bounds;          // upper bounds, ascending (without +Inf)
-  std::vector<std::uint64_t> counts;   // per bucket, bounds.size() + 1 (the last is +Inf)
+  std::vector<double> bounds;         // upper bounds, ascending (without +Inf)
+  std::vector<std::uint64_t> counts;  // per bucket, bounds.size() + 1 (the last is +Inf)
   double sum = 0;
 };
 
@@ -33,12 +33,13 @@ struct MetricFamily {
   std::string name;
   std::string help;
   MetricType type = MetricType::counter;
-  std::vector<Sample> samples;               // counter, gauge
-  std::vector<HistogramSample> histograms;   // histogram
+  std::vector<Sample> samples;              // counter, gauge
+  std::vector<HistogramSample> histograms;  // histogram
 };
 
 // `text/plain; version=0.0.4`
-inline constexpr std::string_view kPrometheusContentType = "text/plain; version=0.0.4; charset=utf-8";
+inline constexpr std::string_view kPrometheusContentType =
+    "text/plain; version=0.0.4; charset=utf-8";
 
 std::string render_prometheus(const std::vector<MetricFamily>& families);
 

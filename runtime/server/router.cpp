@@ -41,10 +41,10 @@ constexpr RouteSpec kRoutes[] = {
 static_assert(std::size(kRoutes) == kRouteCount);
 
 constexpr std::string_view kRouteNames[] = {
-    "start_session", "list_sessions", "session_info", "terminate_session", "dispatch",
-    "cancel_task",   "call",          "state",        "history",           "session_ws",
-    "me_info",       "me_dispatch",   "me_cancel_task", "me_call",         "me_state",
-    "me_history",    "me_ws",         "list_modules", "put_module",        "put_module_file",
+    "start_session", "list_sessions", "session_info",   "terminate_session", "dispatch",
+    "cancel_task",   "call",          "state",          "history",           "session_ws",
+    "me_info",       "me_dispatch",   "me_cancel_task", "me_call",           "me_state",
+    "me_history",    "me_ws",         "list_modules",   "put_module",        "put_module_file",
     "metrics",       "healthz",       "index",
 };
 static_assert(std::size(kRouteNames) == kRouteCount);
@@ -100,7 +100,9 @@ std::string_view to_string(Method m) {
   return "OTHER";
 }
 
-std::string_view to_string(RouteId id) { return kRouteNames[static_cast<std::size_t>(id)]; }
+std::string_view to_string(RouteId id) {
+  return kRouteNames[static_cast<std::size_t>(id)];
+}
 
 Router::Router() {
   for (const auto& spec : kRoutes) {
@@ -132,8 +134,10 @@ RouteMatch Router::match(Method method, std::string_view path) const {
     bool same = true;
     for (std::size_t i = 0; i < n && same; ++i) {
       if (route.segments[i] == "{}") {
-        if (segs[i].empty()) same = false;
-        else params[p++] = segs[i];
+        if (segs[i].empty())
+          same = false;
+        else
+          params[p++] = segs[i];
       } else {
         same = route.segments[i] == segs[i];
       }
@@ -166,7 +170,8 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     const auto eq = pair.find('=');
     if (pair.substr(0, eq) != key) continue;
-    const std::string_view raw = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    const std::string_view raw =
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
     std::string out;
     out.reserve(raw.size());
     for (std::size_t i = 0; i < raw.size(); ++i) {

@@ -5,9 +5,8 @@ namespace sessproc::server {
 
 std::expected<void, Error> attach_runtime_metrics(Runtime& runtime, Metrics& metrics) {
   const std::vector<std::string> events = {
-      "session.start",       "session.start_error", "session.stop",
-      "session.auto_cleanup", "reducer.fault",      "module.load",
-      "module.load_error",   "session.rate_limit_exceeded"};
+      "session.start", "session.start_error", "session.stop",      "session.auto_cleanup",
+      "reducer.fault", "module.load",         "module.load_error", "session.rate_limit_exceeded"};
   return runtime.attach(kMetricsHandlerId, events, [&metrics](const TelemetryEvent& e) {
     switch (e.kind) {
       case EventKind::session_start:

@@ -19,17 +19,21 @@ Server::Server(Runtime& runtime, ModuleAdmin* modules, Metrics& metrics, ServerS
     : runtime_(runtime), modules_(modules), metrics_(metrics), setup_(std::move(setup)) {
   logger_ = setup_.logger ? setup_.logger : spdlog::default_logger();
   auto access = setup_.access_logger;
-  if (!access) access = std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  if (!access)
+    access = std::make_shared<spdlog::logger>("access",
+                                              std::make_shared<spdlog::sinks::stdout_sink_mt>());
   access_ = std::make_unique<AccessLog>(access, logger_, setup_.config.access_log);
-  api_ = std::make_unique<Api>(runtime_, Signer(setup_.secret),
-                               ApiOptions{setup_.admin_token, setup_.default_session_type,
-                                          setup_.index_html},
-                               modules_, &metrics_, [this] { return gauges(); });
-  ctx_ = std::make_unique<ServerContext>(*api_, runtime_, metrics_, *access_,
-                                         setup_.config.limits, logger_);
+  api_ = std::make_unique<Api>(
+      runtime_, Signer(setup_.secret),
+      ApiOptions{setup_.admin_token, setup_.default_session_type, setup_.index_html}, modules_,
+      &metrics_, [this] { return gauges(); });
+  ctx_ = std::make_unique<ServerContext>(*api_, runtime_, metrics_, *access_, setup_.config.limits,
+                                         logger_);
 }
 
-Server::~Server() { shutdown(); }
+Server::~Server() {
+  shutdown();
+}
 
 GaugeReadings Server::gauges() const {
   GaugeReadings g;

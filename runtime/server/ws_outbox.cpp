@@ -5,11 +5,12 @@ namespace sessproc::server {
 
 WsOutbox::Push WsOutbox::push_locked(std::string message) {
   if (closed_) return Push::dropped;
-  if (queue_.size() >= limit_) {
+  if (since_progress_ >= limit_ || queue_.size() >= limit_ * kHardFactor) {
     closed_ = true;
     return Push::overflow;
   }
   queue_.push_back(std::move(message));
+  ++since_progress_;
   if (writing_) return Push::queued;
   writing_ = true;
   return Push::start_writing;
@@ -26,7 +27,7 @@ WsOutbox::Push WsOutbox::push_for(std::uint64_t sub, std::string message) {
   if (closed_ || it == subs_.end()) return Push::dropped;
   if (!it->second.confirmed) {
     // Held messages count against the limit too: a staged sub cannot grow without bound.
-    if (it->second.held.size() + queue_.size() >= limit_) {
+    if (it->second.held.size() >= limit_) {
       closed_ = true;
       return Push::overflow;
     }
@@ -73,6 +74,7 @@ const std::string* WsOutbox::front() {
 const std::string* WsOutbox::pop() {
   std::lock_guard lock(mu_);
   if (!queue_.empty()) queue_.pop_front();
+  since_progress_ = 0;  // the client took a message: it is reading
   if (queue_.empty() || closed_) {
     writing_ = false;
     return nullptr;

@@ -5,6 +5,12 @@
 // message here (a short mutex, no I/O) and, when the queue was idle, ask the socket's own
 // thread to start writing. A client that reads too slowly fills the queue; at the limit the
 // outbox closes and the connection is dropped, rather than growing memory or blocking anyone.
+// What counts as too slow: `limit` messages queued while none of the socket's writes
+// completed (the client stopped reading), or 32 times `limit` queued in all (it reads, but far
+// slower than its session changes). Counting progress, not just length, matters because the
+// writer sends one message per turn of the socket's thread, while that thread may be serving
+// several dispatches of the same session in one turn: a client that reads everything still
+// sees its queue grow for a while under bursts.
 // The outbox also orders each subscription's first messages: between `stage(sub)` and
 // `confirm(sub, ...)` (while runtime.subscribe delivers the current value) the sink's messages
 // are held back, so the client always sees `subscribed` first, then the current value, then
@@ -29,6 +35,8 @@ class WsOutbox {
     overflow,       // over the limit: the outbox is now closed, drop the connection
     dropped,        // closed already, or for a subscription that is gone
   };
+
+  static constexpr std::size_t kHardFactor = 32;
 
   explicit WsOutbox(std::size_t limit) : limit_(limit) {}
 
@@ -59,6 +67,7 @@ class WsOutbox {
   std::deque<std::string> queue_;
   std::unordered_map<std::uint64_t, SubState> subs_;
   std::size_t limit_;
+  std::size_t since_progress_ = 0;  // messages queued since a write last completed
   bool writing_ = false;
   bool closed_ = false;
 };

@@ -41,8 +41,8 @@ WsSession::~WsSession() {
 
 void WsSession::start(http::request<http::string_body> request, std::string set_cookie) {
   ctx_.registry.add(this, weak_from_this());
-  ws_.set_option(websocket::stream_base::timeout{std::chrono::seconds(30),
-                                                 std::chrono::seconds(60), true});
+  ws_.set_option(
+      websocket::stream_base::timeout{std::chrono::seconds(30), std::chrono::seconds(60), true});
   ws_.set_option(websocket::stream_base::decorator(
       [cookie = std::move(set_cookie)](websocket::response_type& res) {
         res.set(http::field::server, "sessd");
@@ -50,9 +50,8 @@ void WsSession::start(http::request<http::string_body> request, std::string set_
       }));
   ws_.read_message_max(ctx_.limits.max_body_bytes);
   ws_.text(true);
-  ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) {
-    self->on_accept(ec);
-  });
+  ws_.async_accept(request,
+                   [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
 }
 
 void WsSession::on_accept(beast::error_code ec) {
@@ -85,8 +84,8 @@ void WsSession::on_read(beast::error_code ec) {
   if (ec) return finish();  // closed by the client, a timeout, or dropped as slow
   ctx_.metrics.record_ws_message_in(shard_);
   if (!ws_.got_text()) {
-    reply_error("error", Value(), make_http_error(400, "invalid_request",
-                                                  "Messages are JSON text frames"));
+    reply_error("error", Value(),
+                make_http_error(400, "invalid_request", "Messages are JSON text frames"));
   } else {
     const std::string text = beast::buffers_to_string(read_buffer_.data());
     handle_message(text);
@@ -100,15 +99,16 @@ void WsSession::handle_message(std::string_view text) {
   if (!parsed) return reply_error("error", Value(), parsed.error());
   Value& msg = *parsed;
   if (!msg.is_object()) {
-    return reply_error("error", Value(), make_http_error(400, "invalid_request",
-                                                         "A message is a JSON object with \"op\""));
+    return reply_error(
+        "error", Value(),
+        make_http_error(400, "invalid_request", "A message is a JSON object with \"op\""));
   }
   Value ref;
   if (auto r = msg.find("ref"); r != msg.end()) ref = *r;
   auto op = msg.find("op");
   if (op == msg.end() || !op->is_string()) {
-    return reply_error("error", ref, make_http_error(400, "invalid_request",
-                                                     "\"op\" must be a string"));
+    return reply_error("error", ref,
+                       make_http_error(400, "invalid_request", "\"op\" must be a string"));
   }
   const std::string& name = op->get_ref<const std::string&>();
   if (name == "subscribe") return op_subscribe(msg, ref);
@@ -125,24 +125,25 @@ void WsSession::op_subscribe(const Value& msg, const Value& ref) {
   std::string event = "state_changed";
   if (auto s = msg.find("select"); s != msg.end() && !s->is_null()) {
     if (!s->is_string()) {
-      return reply_error("reply", ref, make_http_error(400, "invalid_request",
-                                                       "\"select\" must be a string"));
+      return reply_error("reply", ref,
+                         make_http_error(400, "invalid_request", "\"select\" must be a string"));
     }
     select = s->get<std::string>();
   }
   if (auto e = msg.find("event"); e != msg.end() && !e->is_null()) {
     if (!e->is_string() || e->get_ref<const std::string&>().empty()) {
-      return reply_error("reply", ref, make_http_error(400, "invalid_request",
-                                                       "\"event\" must be a non-empty string"));
+      return reply_error(
+          "reply", ref,
+          make_http_error(400, "invalid_request", "\"event\" must be a non-empty string"));
     }
     event = e->get<std::string>();
   }
   if (subs_.size() >= ctx_.limits.ws_max_subscriptions) {
-    return reply_error("reply", ref,
-                       make_http_error(429, "too_many_subscriptions",
-                                       "This WebSocket has reached its limit of " +
-                                           std::to_string(ctx_.limits.ws_max_subscriptions) +
-                                           " subscriptions"));
+    return reply_error(
+        "reply", ref,
+        make_http_error(429, "too_many_subscriptions",
+                        "This WebSocket has reached its limit of " +
+                            std::to_string(ctx_.limits.ws_max_subscriptions) + " subscriptions"));
   }
   if (me_) {
     if (auto e = ctx_.api.ensure_started(session_id_)) {
@@ -163,22 +164,25 @@ void WsSession::op_subscribe(const Value& msg, const Value& ref) {
     return reply_error("reply", ref, from_runtime(sub.error()));
   }
   subs_[local] = *sub;
-  const auto p = outbox_->confirm(local, dump_json(with_ref(Value{{"op", "subscribed"}, {"sub", local}}, ref)));
+  const auto p = outbox_->confirm(
+      local, dump_json(with_ref(Value{{"op", "subscribed"}, {"sub", local}}, ref)));
   after_push(p, executor_, weak_from_this());
 }
 
 void WsSession::op_unsubscribe(const Value& msg, const Value& ref) {
   auto s = msg.find("sub");
   if (s == msg.end() || !s->is_number_unsigned()) {
-    return reply_error("reply", ref, make_http_error(400, "invalid_request",
-                                                     "\"sub\" must be a subscription number"));
+    return reply_error(
+        "reply", ref,
+        make_http_error(400, "invalid_request", "\"sub\" must be a subscription number"));
   }
   const auto local = s->get<std::uint64_t>();
   auto it = subs_.find(local);
   if (it == subs_.end()) {
-    return reply_error("reply", ref, make_http_error(404, "subscription_not_found",
-                                                     "No subscription " + std::to_string(local) +
-                                                         " on this WebSocket"));
+    return reply_error(
+        "reply", ref,
+        make_http_error(404, "subscription_not_found",
+                        "No subscription " + std::to_string(local) + " on this WebSocket"));
   }
   outbox_->discard(local);
   (void)ctx_.runtime.unsubscribe(session_id_, it->second);  // gone already if the session ended
@@ -189,8 +193,9 @@ void WsSession::op_unsubscribe(const Value& msg, const Value& ref) {
 void WsSession::op_dispatch(Value& msg, const Value& ref) {
   auto type = msg.find("type");
   if (type == msg.end() || !type->is_string() || type->get_ref<const std::string&>().empty()) {
-    return reply_error("reply", ref, from_runtime(make_error(Errc::invalid_action, {},
-                                                             "\"type\" must be a non-empty string")));
+    return reply_error(
+        "reply", ref,
+        from_runtime(make_error(Errc::invalid_action, {}, "\"type\" must be a non-empty string")));
   }
   Action action;
   action.type = std::move(type->get_ref<std::string&>());
@@ -200,7 +205,8 @@ void WsSession::op_dispatch(Value& msg, const Value& ref) {
     return reply_error("reply", ref, from_runtime(valid.error()));
   }
   if (me_) {
-    if (auto e = ctx_.api.ensure_started(session_id_)) return reply_error("reply", ref, from_runtime(*e));
+    if (auto e = ctx_.api.ensure_started(session_id_))
+      return reply_error("reply", ref, from_runtime(*e));
   }
   const auto t0 = std::chrono::steady_clock::now();
   auto result = ctx_.runtime.dispatch(session_id_, std::move(action));
@@ -216,17 +222,19 @@ void WsSession::op_dispatch(Value& msg, const Value& ref) {
 void WsSession::op_call(Value& msg, const Value& ref) {
   auto query = msg.find("query");
   if (query == msg.end() || !query->is_string()) {
-    return reply_error("reply", ref, make_http_error(400, "invalid_request",
-                                                     "\"query\" must be a string"));
+    return reply_error("reply", ref,
+                       make_http_error(400, "invalid_request", "\"query\" must be a string"));
   }
   Value args;
   if (auto a = msg.find("args"); a != msg.end()) args = std::move(*a);
   if (me_) {
-    if (auto e = ctx_.api.ensure_started(session_id_)) return reply_error("reply", ref, from_runtime(*e));
+    if (auto e = ctx_.api.ensure_started(session_id_))
+      return reply_error("reply", ref, from_runtime(*e));
   }
   auto value = ctx_.runtime.call(session_id_, query->get_ref<const std::string&>(), args);
   if (!value) return reply_error("reply", ref, from_runtime(value.error()));
-  send(dump_json(with_ref(Value{{"op", "reply"}, {"ok", true}, {"value", std::move(*value)}}, ref)));
+  send(
+      dump_json(with_ref(Value{{"op", "reply"}, {"ok", true}, {"value", std::move(*value)}}, ref)));
 }
 
 void WsSession::reply_error(std::string_view op, const Value& ref, const HttpError& error) {
@@ -237,7 +245,8 @@ void WsSession::send(std::string message) {
   after_push(outbox_->push(std::move(message)), executor_, weak_from_this());
 }
 
-void WsSession::after_push(WsOutbox::Push p, const Executor& ex, const std::weak_ptr<WsSession>& w) {
+void WsSession::after_push(WsOutbox::Push p, const Executor& ex,
+                           const std::weak_ptr<WsSession>& w) {
   switch (p) {
     case WsOutbox::Push::start_writing:
       asio::post(ex, [w] {
@@ -265,15 +274,15 @@ void WsSession::write_next(const std::string* message) {
     return;
   }
   writing_ = true;
-  ws_.async_write(asio::buffer(*message), [self = shared_from_this()](beast::error_code ec,
-                                                                      std::size_t) {
-    if (ec) {
-      self->writing_ = false;
-      return self->finish();
-    }
-    self->ctx_.metrics.record_ws_message_out(self->shard_);
-    self->write_next(self->outbox_->pop());
-  });
+  ws_.async_write(asio::buffer(*message),
+                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                    if (ec) {
+                      self->writing_ = false;
+                      return self->finish();
+                    }
+                    self->ctx_.metrics.record_ws_message_out(self->shard_);
+                    self->write_next(self->outbox_->pop());
+                  });
 }
 
 void WsSession::drop_slow() {

@@ -70,7 +70,7 @@ class WsSession final : public Connection, public std::enable_shared_from_this<W
   bool me_;
   std::shared_ptr<WsOutbox> outbox_;
   std::shared_ptr<int> owner_ = std::make_shared<int>(0);  // weak owner of the subscriptions
-  std::map<std::uint64_t, SubscriptionId> subs_;             // ours -> the runtime's
+  std::map<std::uint64_t, SubscriptionId> subs_;           // ours -> the runtime's
   std::uint64_t next_sub_ = 1;
   bool accepted_ = false;
   bool finished_ = false;

@@ -90,7 +90,7 @@ TEST_CASE("2 threads dispatch to 1,000 sessions while the module is replaced 100
   });
   for (int n = 1; n <= kLoads; ++n) {
     // Let some dispatches through between loads (bounded: the threads never stop by themselves).
-    const auto target = accepted.load() + 20;
+    const auto target = accepted.load() + 5;
     for (int spin = 0; spin < 100000 && accepted.load() < target; ++spin) std::this_thread::yield();
     auto loaded = rt.load(version(n));
     REQUIRE(loaded);
@@ -109,7 +109,7 @@ TEST_CASE("2 threads dispatch to 1,000 sessions while the module is replaced 100
   CHECK(torn.load() == 0);
   CHECK(reads.load() > 0);
   CHECK(total == accepted.load());
-  CHECK(accepted.load() > kLoads * 20);
+  CHECK(accepted.load() >= kLoads * 5);
   auto mods = rt.modules();
   REQUIRE(mods.size() == 1);
   CHECK(mods[0].current.generation == kLoads + 1);

@@ -5,8 +5,8 @@
 #include <expected>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "runtime/server/config.h"
 
@@ -46,7 +46,8 @@ std::expected<CommandLine, int> parse_command_line(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return std::unexpected(app.exit(e));
+    const int code = app.exit(e);  // prints the help or the error
+    return std::unexpected(code == 0 ? 0 : 2);
   }
   if (!config_file.empty()) out.config_file = config_file;
 

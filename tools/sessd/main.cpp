@@ -53,9 +53,8 @@ std::expected<Value, std::string> read_config_file(const std::string& path) {
 }
 
 server::CompileFn make_compile(loader::Backend backend) {
-  return [backend](std::span<const server::ModuleSource> files,
-                   const std::string& name) -> std::expected<std::shared_ptr<const Module>,
-                                                              server::CompileFailure> {
+  return [backend](std::span<const server::ModuleSource> files, const std::string& name)
+             -> std::expected<std::shared_ptr<const Module>, server::CompileFailure> {
     std::vector<loader::SourceFile> sources;
     sources.reserve(files.size());
     for (const auto& f : files) sources.push_back({f.path, f.text});
@@ -64,9 +63,8 @@ server::CompileFn make_compile(loader::Backend backend) {
     options.module_name = name;
     auto module = loader::compile_module(sources, options);
     if (!module) {
-      return std::unexpected(server::CompileFailure{module.error().rendered,
-                                                    module.error().diagnostics,
-                                                    module.error().internal});
+      return std::unexpected(server::CompileFailure{
+          module.error().rendered, module.error().diagnostics, module.error().internal});
     }
     return *module;
   };
@@ -78,8 +76,8 @@ std::expected<std::string, std::string> choose_default_type(
     const std::vector<std::string>& known) {
   if (!configured.empty()) {
     if (std::find(known.begin(), known.end(), configured) == known.end()) {
-      return std::unexpected(fmt::format("--session-type {}: no loaded module declares it",
-                                         configured));
+      return std::unexpected(
+          fmt::format("--session-type {}: no loaded module declares it", configured));
     }
     return configured;
   }
@@ -157,13 +155,13 @@ int run(int argc, char** argv) {
         fmt::print(stderr, "{}", e.details["rendered"].get<std::string>());
       }
       if (e.code == "backend_failed") {
-        return fail(fmt::format("{}; start with --backend interp to use the interpreter",
-                                e.message));
+        return fail(
+            fmt::format("{}; start with --backend interp to use the interpreter", e.message));
       }
       return fail(fmt::format("module {}: {}", m.name, e.message), kExitErrors);
     }
-    logger->info("loaded module {} ({} backend): session types {}", loaded->name,
-                 loaded->backend, fmt::join(loaded->session_types, ", "));
+    logger->info("loaded module {} ({} backend): session types {}", loaded->name, loaded->backend,
+                 fmt::join(loaded->session_types, ", "));
   }
   auto default_type =
       choose_default_type(config->session_type, modules->list(), runtime->session_types());
@@ -190,15 +188,13 @@ int run(int argc, char** argv) {
   auto srv = std::make_unique<server::Server>(*runtime, modules.get(), *metrics, std::move(setup));
   if (auto started = srv->start(); !started) return fail(started.error());
 
-  const std::string host = srv->host().find(':') != std::string::npos
-                               ? "[" + srv->host() + "]"
-                               : srv->host();
+  const std::string host =
+      srv->host().find(':') != std::string::npos ? "[" + srv->host() + "]" : srv->host();
   // The first line on stdout is the contract for scripts and tests: the URL to use.
   fmt::print("sessd listening on http://{}:{}/\n", host, srv->port());
   if (generated_token) fmt::print("sessd admin token: {}\n", admin_token);
   std::fflush(stdout);
-  logger->info("serving session type {} at /api/me; data in {}", *default_type,
-               config->data_dir);
+  logger->info("serving session type {} at /api/me; data in {}", *default_type, config->data_dir);
 
   int sig = 0;
   sigwait(&signals, &sig);
@@ -214,4 +210,6 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace sessproc::sessd
 
-int main(int argc, char** argv) { return sessproc::sessd::run(argc, argv); }
+int main(int argc, char** argv) {
+  return sessproc::sessd::run(argc, argv);
+}

@@ -46,7 +46,8 @@ std::expected<std::vector<ModuleFiles>, std::string> collect_modules(
       std::sort(sources.begin(), sources.end());
       ModuleFiles module;
       module.name = fs::absolute(path).lexically_normal().filename().string();
-      if (module.name.empty()) module.name = fs::absolute(path).lexically_normal().parent_path().filename().string();
+      if (module.name.empty())
+        module.name = fs::absolute(path).lexically_normal().parent_path().filename().string();
       for (const auto& s : sources) {
         auto text = read_text(s);
         if (!text) return std::unexpected(text.error());

@@ -10,7 +10,10 @@ constexpr std::string_view kToken = "s3cret-token";
 constexpr std::string_view kBearer = "Bearer s3cret-token";
 
 struct Fixture {
-  Fixture() : runtime(make_config()), metrics(1), api(runtime, Signer("test secret"), options(), nullptr, &metrics) {}
+  Fixture()
+      : runtime(make_config()),
+        metrics(1),
+        api(runtime, Signer("test secret"), options(), nullptr, &metrics) {}
 
   static RuntimeConfig make_config() {
     RuntimeConfig c;
@@ -60,7 +63,9 @@ std::pair<std::string, std::string> cookie_of(const Response& rs) {
   return {pair, pair.substr(eq + 1, dot - eq - 1)};
 }
 
-std::string error_code(const Response& rs) { return Value::parse(rs.body)["error"]["code"]; }
+std::string error_code(const Response& rs) {
+  return Value::parse(rs.body)["error"]["code"];
+}
 
 TEST_CASE("unknown paths are 404, wrong methods 405 with Allow") {
   Fixture f;
@@ -156,13 +161,29 @@ TEST_CASE("a client can never touch another client's session") {
     CHECK(error_code(rs) == "forbidden");
   }
   // Nor start a session under another id.
-  auto rs = f.call(Method::post, "/api/sessions", R"({"id": "squat"})", "application/json", {}, cookie);
+  auto rs =
+      f.call(Method::post, "/api/sessions", R"({"id": "squat"})", "application/json", {}, cookie);
   CHECK(rs.status == 403);
   CHECK_FALSE(f.runtime.started("squat"));
   // Its own id through /api/sessions/{id} is fine.
   rs = f.call(Method::get, "/api/sessions/" + id + "/state", {}, {}, {}, cookie);
   CHECK(rs.status == 200);
   CHECK(f.runtime.started("victim"));
+}
+
+TEST_CASE("a malformed id in the path is 400, before any authorization") {
+  Fixture f;
+  for (const char* target :
+       {"/api/sessions/a%20b", "/api/sessions/a.b/state", "/api/sessions/%C3%A9/dispatch"}) {
+    CAPTURE(target);
+    auto rs = f.call(Method::get, target);
+    if (rs.status == 405) rs = f.call(Method::post, target, "{}");
+    CHECK(rs.status == 400);
+    CHECK(error_code(rs) == "invalid_session_id");
+  }
+  const std::string long_id(65, 'x');
+  auto rs = f.admin(Method::get, "/api/sessions/" + long_id);
+  CHECK(rs.status == 400);
 }
 
 TEST_CASE("starting: own session without an id, 409 when started, admin picks any id") {
@@ -190,7 +211,8 @@ TEST_CASE("starting: own session without an id, 409 when started, admin picks an
 TEST_CASE("dispatch: content type, JSON, type, then ok") {
   Fixture f;
   REQUIRE(f.admin(Method::post, "/api/sessions", R"({"id": "s1"})").status == 201);
-  auto rs = f.call(Method::post, "/api/sessions/s1/dispatch", R"({"type": "a.b"})", "text/plain", kBearer);
+  auto rs = f.call(Method::post, "/api/sessions/s1/dispatch", R"({"type": "a.b"})", "text/plain",
+                   kBearer);
   CHECK(rs.status == 415);
   rs = f.admin(Method::post, "/api/sessions/s1/dispatch", R"({"type": )");
   CHECK(rs.status == 400);
@@ -210,13 +232,15 @@ TEST_CASE("dispatch: content type, JSON, type, then ok") {
   CHECK(error_code(rs) == "session_not_found");
   const std::string metrics = f.call(Method::get, "/metrics").body;
   CHECK(metrics.find("sessd_dispatches_total{result=\"ok\"} 1") != std::string::npos);
-  CHECK(metrics.find("sessd_dispatches_total{result=\"session_not_found\"} 1") != std::string::npos);
+  CHECK(metrics.find("sessd_dispatches_total{result=\"session_not_found\"} 1") !=
+        std::string::npos);
 }
 
 TEST_CASE("history lists dispatched actions; terminate ends the session") {
   Fixture f;
   REQUIRE(f.admin(Method::post, "/api/sessions", R"({"id": "s2"})").status == 201);
-  REQUIRE(f.admin(Method::post, "/api/sessions/s2/dispatch", R"({"type": "x.y", "payload": 4})").status == 200);
+  REQUIRE(f.admin(Method::post, "/api/sessions/s2/dispatch", R"({"type": "x.y", "payload": 4})")
+              .status == 200);
   auto rs = f.admin(Method::get, "/api/sessions/s2/history");
   REQUIRE(rs.status == 200);
   const Value history = Value::parse(rs.body)["history"];

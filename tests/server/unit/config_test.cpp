@@ -28,10 +28,12 @@ TEST_CASE("the defaults are the spec's") {
 }
 
 TEST_CASE("flags win over the environment, which wins over the file") {
-  const Value file = {{"listen", "10.0.0.1:1"}, {"backend", "interp"}, {"threads", 3},
+  const Value file = {{"listen", "10.0.0.1:1"},
+                      {"backend", "interp"},
+                      {"threads", 3},
                       {"runtime", {{"rate_limit", 5}, {"max_sessions", 7}}}};
-  auto env = env_layer(env_of({{"SESSD_LISTEN", "10.0.0.2:2"}, {"SESSD_RATE_LIMIT", "6"},
-                               {"SESSD_ACCESS_LOG", "yes"}}));
+  auto env = env_layer(env_of(
+      {{"SESSD_LISTEN", "10.0.0.2:2"}, {"SESSD_RATE_LIMIT", "6"}, {"SESSD_ACCESS_LOG", "yes"}}));
   REQUIRE(env.has_value());
   Value flags = Value::object();
   for (const auto& key : config_keys()) {
@@ -45,8 +47,8 @@ TEST_CASE("flags win over the environment, which wins over the file") {
   CHECK(c->threads == 3);            // file
   auto rc = runtime_config(c->runtime);
   REQUIRE(rc.has_value());
-  CHECK(rc->rate_limit == 6u);       // env over file, key by key inside "runtime"
-  CHECK(rc->max_sessions == 7u);     // file
+  CHECK(rc->rate_limit == 6u);    // env over file, key by key inside "runtime"
+  CHECK(rc->max_sessions == 7u);  // file
   // Without the flag, the environment wins.
   c = resolve_config(file, *env, Value::object());
   REQUIRE(c.has_value());

@@ -41,11 +41,13 @@ TEST_CASE("a runtime error becomes {\"error\": {code, message, ...}}") {
   const HttpError e = from_runtime(make_error(Errc::session_not_found, "abc"));
   CHECK(e.status == 404);
   const Value body = Value::parse(error_body(e));
-  CHECK(body == Value{{"error", {{"code", "session_not_found"}, {"message", "Session not found: abc"}}}});
+  CHECK(body ==
+        Value{{"error", {{"code", "session_not_found"}, {"message", "Session not found: abc"}}}});
 }
 
 TEST_CASE("limits and timeouts carry their number") {
-  auto body = Value::parse(error_body(from_runtime(make_error(Errc::session_limit_reached, {}, {}, 3))));
+  auto body =
+      Value::parse(error_body(from_runtime(make_error(Errc::session_limit_reached, {}, {}, 3))));
   CHECK(body["error"]["limit"] == 3);
   CHECK(body["error"]["message"] == "Maximum concurrent sessions limit (3) reached");
   body = Value::parse(error_body(from_runtime(make_error(Errc::timeout, {}, {}, 200))));

@@ -9,8 +9,11 @@ namespace {
 
 TEST_CASE("counters and gauges render with HELP, TYPE and labels") {
   std::vector<MetricFamily> f;
-  f.push_back({"x_total", "Things.\nMore", MetricType::counter,
-               {{{{"code", "200"}}, 3}, {{{"code", "a\"b\\c\nd"}}, 1.5}}, {}});
+  f.push_back({"x_total",
+               "Things.\nMore",
+               MetricType::counter,
+               {{{{"code", "200"}}, 3}, {{{"code", "a\"b\\c\nd"}}, 1.5}},
+               {}});
   f.push_back({"y", "A gauge.", MetricType::gauge, {{{}, 7}}, {}});
   CHECK(render_prometheus(f) ==
         "# HELP x_total Things.\\nMore\n"

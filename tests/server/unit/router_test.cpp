@@ -85,7 +85,8 @@ TEST_CASE("unknown paths, empty segments, trailing slashes and long paths are 40
 }
 
 TEST_CASE("a target splits at the first question mark") {
-  CHECK(split_target("/a/b?x=1&y=2") == std::pair<std::string_view, std::string_view>{"/a/b", "x=1&y=2"});
+  CHECK(split_target("/a/b?x=1&y=2") ==
+        std::pair<std::string_view, std::string_view>{"/a/b", "x=1&y=2"});
   CHECK(split_target("/a") == std::pair<std::string_view, std::string_view>{"/a", ""});
   CHECK(split_target("/a?") == std::pair<std::string_view, std::string_view>{"/a", ""});
 }

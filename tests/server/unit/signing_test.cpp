@@ -27,10 +27,10 @@ TEST_CASE("base64url encodes without padding in the URL-safe alphabet and decode
     REQUIRE(back.has_value());
     CHECK(*back == all.substr(n, n + 3));
   }
-  CHECK_FALSE(base64url_decode("a").has_value());      // impossible length
-  CHECK_FALSE(base64url_decode("YW=").has_value());    // padding is not in the alphabet
-  CHECK_FALSE(base64url_decode("YW+I").has_value());   // '+' is standard base64, not URL-safe
-  CHECK_FALSE(base64url_decode("YWJ").has_value());    // non-zero leftover bits
+  CHECK_FALSE(base64url_decode("a").has_value());     // impossible length
+  CHECK_FALSE(base64url_decode("YW=").has_value());   // padding is not in the alphabet
+  CHECK_FALSE(base64url_decode("YW+I").has_value());  // '+' is standard base64, not URL-safe
+  CHECK_FALSE(base64url_decode("YWJ").has_value());   // non-zero leftover bits
 }
 
 TEST_CASE("the MAC is HMAC-SHA256 (RFC 4231 test case 2) in base64url") {

@@ -38,6 +38,37 @@ TEST_CASE("a slow reader overflows the limit: the outbox closes and drops what f
   CHECK(o.pop() == nullptr);
 }
 
+TEST_CASE("a reader that keeps taking messages may fall behind for a while") {
+  WsOutbox o(3);
+  CHECK(o.push("m0") == Push::start_writing);
+  const std::string* writing = o.front();
+  REQUIRE(writing);
+  // Each completed write is progress; bursts of fewer than `limit` between writes are fine,
+  // even though the queue grows past `limit`.
+  for (int round = 0; round < 10; ++round) {
+    CHECK(o.push("a") == Push::queued);
+    CHECK(o.push("b") == Push::queued);
+    REQUIRE(o.pop() != nullptr);
+  }
+  CHECK(o.size() > 3);
+  CHECK_FALSE(o.closed());
+}
+
+TEST_CASE("even a reading client is dropped at 32 times the limit") {
+  WsOutbox o(2);
+  o.push("first");
+  o.front();
+  std::size_t pushed = 1;
+  Push p = Push::queued;
+  while (p != Push::overflow && pushed < 1000) {
+    p = o.push("x");
+    ++pushed;
+    if (p != Push::overflow && pushed % 2 == 0) o.pop();  // progress, slower than the pushes
+  }
+  CHECK(p == Push::overflow);
+  CHECK(o.size() == 2 * WsOutbox::kHardFactor);
+}
+
 TEST_CASE("a staged subscription's messages follow its confirmation") {
   WsOutbox o(10);
   o.stage(1);
@@ -59,7 +90,7 @@ TEST_CASE("messages for unknown or discarded subscriptions are dropped") {
   CHECK(o.size() == 0);
 }
 
-TEST_CASE("held messages count against the limit") {
+TEST_CASE("held messages are bounded by the limit too") {
   WsOutbox o(2);
   o.stage(1);
   CHECK(o.push_for(1, "a") == Push::queued);
