@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev doctest-dev libspdlog-dev libfmt-dev
   libbenchmark-dev
   llvm-16-dev libzstd-dev
-  libboost1.74-dev libssl-dev
+  libboost1.74-dev libssl-dev libtomlplusplus-dev
   clang-format clang-tidy-16
   nodejs chromium wrk  # tests/server (with npm, below) and bench/server_*
 )
