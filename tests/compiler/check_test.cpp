@@ -292,7 +292,7 @@ TEST_CASE("checking a 10,000-line program is fast") {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(!result.has_errors);
   MESSAGE("checked " << sources.file(0).line_count() << " lines in " << seconds << " s");
-  CHECK(seconds < 2.0);  // Debug builds and a shared machine; Release is far below 0.2 s
+  // Reported, not asserted: the speed target is checked by bench/sessc_check.sh.
 }
 
 }  // namespace sessproc::check

@@ -325,12 +325,10 @@ TEST_CASE("syntax errors: long flat input parses") {
     big += "  }\n";
   }
   big += "}\n";
-  auto start = std::chrono::steady_clock::now();
+  // Its speed is measured by bench/sessc_check.sh, not here.
   auto result = parse(big);
-  auto elapsed = std::chrono::steady_clock::now() - start;
   CHECK(result->all().empty());
   CHECK(std::get<ast::ReducerDecl>(result->file.decls.at(0)).members.size() == 2501);
-  CHECK(elapsed < std::chrono::seconds(5));  // generous: Debug builds on a busy machine
 }
 
 TEST_CASE("syntax errors: empty files, garbage and truncated input give clean errors") {
