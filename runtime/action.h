@@ -18,8 +18,8 @@ namespace sessproc {
 
 struct Action {
   std::string type;
-  Value payload;                 // any JSON; null when absent
-  Value meta;                    // an object, or null for none (the same as {})
+  Value payload;  // any JSON; null when absent
+  Value meta;     // an object, or null for none (the same as {})
 };
 
 // Checks a C++-built action: non-empty type, meta an object or null, and the routing

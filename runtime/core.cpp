@@ -172,7 +172,8 @@ std::expected<void, Error> RuntimeCore::start(std::string_view id, std::string_v
   const bool timed = telemetry.enabled(EventKind::session_start) ||
                      telemetry.enabled(EventKind::session_start_error) ||
                      telemetry.enabled(EventKind::session_rate_limit_exceeded);
-  const auto t0 = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  const auto t0 =
+      timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   auto elapsed = [&] { return timed ? since(t0) : std::chrono::nanoseconds(0); };
   const std::string_view wanted =
       type_name.empty() ? std::string_view(config.session_type) : type_name;

@@ -255,8 +255,7 @@ std::expected<R, Error> RuntimeCore::run_sync(Session& s, Registry::Guard* pin, 
 }
 
 template <class R>
-std::expected<R, Error> RuntimeCore::wait_reply(Reply<R>& reply,
-                                                std::chrono::nanoseconds timeout) {
+std::expected<R, Error> RuntimeCore::wait_reply(Reply<R>& reply, std::chrono::nanoseconds timeout) {
   if (!scheduler_->wait(reply.waiter, timeout)) {
     return std::unexpected(
         make_error(Errc::timeout, {}, {},

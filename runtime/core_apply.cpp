@@ -29,9 +29,9 @@ Error locate(Error e, const std::string& slice, std::string_view type) {
 
 }  // namespace
 
-std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(
-    Session& s, Action& action, const RouteTargets& targets, bool honour_rates,
-    bool& handled) {
+std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Action& action,
+                                                                 const RouteTargets& targets,
+                                                                 bool honour_rates, bool& handled) {
   const TypePlan& type = s.type();
   const Module& module = type.module();
   const std::shared_ptr<const StateData> before = s.state();
@@ -171,8 +171,7 @@ void RuntimeCore::apply_debounced(Session& s, std::uint32_t pos, const std::stri
   }
 }
 
-void RuntimeCore::start_async(Session& s, const Action& action,
-                              const RouteTargets& targets,
+void RuntimeCore::start_async(Session& s, const Action& action, const RouteTargets& targets,
                               const std::shared_ptr<const StateData>& before, AsyncGroup* group) {
   const TypePlan& type = s.type();
   for (const RouteTarget& t : targets) {
@@ -217,7 +216,8 @@ void RuntimeCore::cast_into(const std::shared_ptr<Session>& s, Action action,
                             std::shared_ptr<AsyncGroup> group) {
   touch(*s);
   const bool timed = telemetry.enabled(EventKind::session_cast);
-  const auto t0 = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  const auto t0 =
+      timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   enqueue(s, make_message([action = std::move(action), group = std::move(group), t0,
                            timed](Session* owner) mutable {
             if (!owner) {

@@ -131,8 +131,7 @@ class Runtime {
   // ----- actions ---------------------------------------------------------------------------
   // Returns once the action is applied (or rejected).
   std::expected<DispatchResult, Error> dispatch(std::string_view id, std::string type,
-                                                Value payload = Value(),
-                                                Value meta = Value());
+                                                Value payload = Value(), Value meta = Value());
   std::expected<DispatchResult, Error> dispatch(std::string_view id, Action action);
   // From JSON `{"type", "payload", "meta"}` as the server receives it.
   std::expected<DispatchResult, Error> dispatch_json(std::string_view id, const Value& action);
@@ -142,8 +141,7 @@ class Runtime {
   std::expected<void, Error> cast(std::string_view id, Action action);
   // Enqueues and returns a handle to the async tasks the action will start.
   std::expected<AsyncHandle, Error> dispatch_async(std::string_view id, std::string type,
-                                                   Value payload = Value(),
-                                                   Value meta = Value());
+                                                   Value payload = Value(), Value meta = Value());
   // Blocks until the handle is done or `timeout` passes (with a manual scheduler: runs the
   // pending work instead). True when done.
   bool wait(const AsyncHandle& handle,

@@ -56,7 +56,8 @@ std::expected<DispatchResult, Error> Runtime::dispatch(std::string_view id, Acti
   if (auto ok = validate_action(action); !ok) return std::unexpected(ok.error());
   const bool timed = core.telemetry.enabled(EventKind::session_dispatch) ||
                      core.telemetry.enabled(EventKind::session_communication_error);
-  const auto t0 = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  const auto t0 =
+      timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   if (core.shutting_down.load(std::memory_order_relaxed)) {
     return std::unexpected(make_error(Errc::shutting_down));
   }
@@ -75,8 +76,8 @@ std::expected<DispatchResult, Error> Runtime::dispatch(std::string_view id, Acti
   auto result = core.run_sync<DispatchResult>(
       *s, &pin,
       // Captures by value: after a timeout the message may still run later.
-      [&core, action = std::move(action)](Session* owner) mutable
-      -> std::expected<DispatchResult, Error> {
+      [&core,
+       action = std::move(action)](Session* owner) mutable -> std::expected<DispatchResult, Error> {
         if (!owner) return std::unexpected(make_error(Errc::session_not_found));
         auto r = core.apply(*owner, action, nullptr);
         owner->note_extras();
