@@ -1,23 +1,30 @@
-// hotload_bench.cpp: the cost of replacing a module while sessions run (hot loading).
-//
-// The workload (bench/workload.reducer through the interpreter) is compiled afresh for every
-// version, as a deployment would, and loaded over the running one:
-//   load      p50/p99 of Runtime::load (validate, publish, queue the wake-ups) and of the time
-//             until every session has followed (the `module.migrate` event), with --sessions
-//             sessions, half of them changed, under 2 threads of synchronous dispatches
-//   memory    RSS per loaded module version (each kept alive by a held snapshot), and RSS
-//             before/after --reloads reloads (only the live version should remain)
-// Usage: hotload_bench [load|memory|all] [--sessions=N] [--timed=N] [--reloads=N]
-//        [--versions=N] [--workload=PATH]. Defaults: all, 10,000 sessions, 200 timed loads,
-//        1,000 reloads, 100 held versions.
+// hotload_bench.cpp: the cost of replacing a module while sessions run (hot loading), the way
+// sessd's `PUT /admin/modules/{name}` does it: the example shop (examples/shop) compiled from
+// source with loader::compile_module (Backend::jit, no shared engine) and then Runtime::load.
+//   phases    where a JIT load's time goes, p50 over --rounds: parse, check, lower, the
+//             interpreter module, Engine::create, LLVM IR building, LLVM codegen (optimising and
+//             fast), and compile_module whole, with the JIT in the background and waited for
+//   load      p50/p99 of the hot load (compile_module + Runtime::load) with --sessions sessions
+//             of the shop, half of them changed, under 2 threads of synchronous dispatches;
+//             then how long until the JIT code runs (on_jit_ready) and until every session
+//             followed (the `module.migrate` event). --eager: the JIT compiles before
+//             compile_module returns (jit_in_background = false), for comparison
+//   memory    RSS per loaded module version (each kept alive by a held snapshot, its JIT code
+//             compiled), and RSS before/after --reloads reloads (each waits for its JIT code)
+// Usage: hotload_bench [phases|load|memory|all] [--sessions=N] [--timed=N] [--reloads=N]
+//        [--versions=N] [--rounds=N] [--eager]. Defaults: all, 10,000 sessions, 200 timed
+//        loads, 1,000 reloads, 100 held versions, 20 rounds.
 #include <malloc.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,12 +32,19 @@
 #include <fmt/format.h>
 
 #include "bench/workload.h"
+#include "compiler/driver/compilation.h"
+#include "compiler/interp/interp.h"
+#include "compiler/ir/lower.h"
+#include "compiler/jit/engine.h"
+#include "compiler/loader/module_loader.h"
 
 namespace {
 
 using sessproc::Runtime;
 using Clock = std::chrono::steady_clock;
 namespace bench = sessproc::bench;
+namespace loader = sessproc::loader;
+namespace jit = sessproc::jit;
 
 struct Options {
   std::string what = "all";
@@ -38,12 +52,13 @@ struct Options {
   std::size_t timed = 200;
   std::size_t reloads = 1'000;
   std::size_t versions = 100;
-  std::string workload = bench::default_workload_path();
+  std::size_t rounds = 20;
+  bool eager = false;
 };
 
 void report(const std::string& name, double value, const std::string& unit,
             const std::string& how) {
-  fmt::print("{:<34} {:>14.1f} {:<12} [{}; load {}]\n", name, value, unit, how,
+  fmt::print("{:<40} {:>12.2f} {:<8} [{}; load {}]\n", name, value, unit, how,
              bench::load_average());
   std::fflush(stdout);
 }
@@ -52,13 +67,14 @@ double mib(double bytes) {
   return bytes / (1024.0 * 1024.0);
 }
 
-std::shared_ptr<const sessproc::Module> compile(const Options& o) {
-  auto module = bench::compile_workload(o.workload);
-  if (!module) {
-    fmt::print(stderr, "error: {}\n", module.error());
-    std::exit(1);
-  }
-  return *module;
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
 void must(std::expected<void, sessproc::Error> r, std::string_view what) {
@@ -68,15 +84,75 @@ void must(std::expected<void, sessproc::Error> r, std::string_view what) {
   }
 }
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+std::vector<loader::SourceFile> shop_files() {
+  std::vector<loader::SourceFile> files;
+  for (const char* name : {"cart.reducer", "counter.reducer", "user.reducer", "app.session"}) {
+    std::ifstream in(std::string(SESSPROC_SOURCE_DIR) + "/examples/shop/" + name);
+    std::stringstream text;
+    text << in.rdbuf();
+    files.push_back({name, text.str()});
+  }
+  return files;
 }
 
-std::unique_ptr<Runtime> started_runtime(const Options& o, const std::vector<std::string>& ids) {
-  auto runtime = std::make_unique<Runtime>(bench::bench_config(ids.size()));
-  must(runtime->load(compile(o)), "load");
+// Signals when a module's JIT code runs (or will not); one per compile_module call.
+struct JitReady {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  bool ok = false;
+  Clock::time_point at;
+
+  void wait() {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return done; });
+  }
+};
+
+struct Compiled {
+  std::shared_ptr<const sessproc::Module> module;
+  std::shared_ptr<JitReady> ready;
+};
+
+// What sessd does for `PUT /admin/modules/shop`.
+Compiled compile_shop(const std::vector<loader::SourceFile>& files, bool eager) {
+  auto ready = std::make_shared<JitReady>();
+  loader::LoadOptions options;
+  options.backend = loader::Backend::jit;
+  options.module_name = "shop";
+  options.jit_in_background = !eager;
+  options.on_jit_ready = [ready](std::expected<void, std::string> result) {
+    std::lock_guard lock(ready->mu);
+    ready->done = true;
+    ready->ok = result.has_value();
+    ready->at = Clock::now();
+    ready->cv.notify_all();
+  };
+  auto module = loader::compile_module(files, options);
+  if (!module) {
+    fmt::print(stderr, "error: {}\n", module.error().rendered);
+    std::exit(1);
+  }
+  if (eager) {  // no background compile: the code runs already
+    std::lock_guard lock(ready->mu);
+    ready->done = ready->ok = true;
+    ready->at = Clock::now();
+  }
+  return {*module, ready};
+}
+
+sessproc::RuntimeConfig shop_config(std::size_t capacity) {
+  auto config = bench::bench_config(capacity);
+  config.session_type = "app";
+  return config;
+}
+
+std::unique_ptr<Runtime> started_runtime(const std::vector<loader::SourceFile>& files,
+                                         const std::vector<std::string>& ids) {
+  auto runtime = std::make_unique<Runtime>(shop_config(ids.size()));
+  auto first = compile_shop(files, false);
+  first.ready->wait();
+  must(runtime->load(first.module), "load");
   for (const auto& id : ids) must(runtime->start(id), "start");
   // Half of the sessions hold a state of their own (the rest share the initial state).
   for (std::size_t i = 0; i < ids.size(); i += 2) {
@@ -85,11 +161,73 @@ std::unique_ptr<Runtime> started_runtime(const Options& o, const std::vector<std
   return runtime;
 }
 
+// ----- phases -------------------------------------------------------------------------------
+
+void bench_phases(const Options& o) {
+  const auto files = shop_files();
+  std::vector<double> parse, check, lower, interp_module, create_opt, create_fast;
+  std::vector<double> generate, codegen_opt, codegen_fast, whole_background, whole_waited;
+  std::size_t functions = 0;
+  for (std::size_t round = 0; round < o.rounds; ++round) {
+    sessproc::driver::Compilation compilation;
+    for (const auto& f : files) compilation.add(f.path, f.text);
+    auto t0 = Clock::now();
+    if (!compilation.parse()) std::exit(1);
+    parse.push_back(ms_since(t0));
+    t0 = Clock::now();
+    if (!compilation.check()) std::exit(1);
+    check.push_back(ms_since(t0));
+    t0 = Clock::now();
+    auto ir = std::make_shared<const sessproc::ir::Module>(sessproc::ir::lower(
+        compilation.program(), *compilation.checked(), compilation.sources()));
+    lower.push_back(ms_since(t0));
+    functions = ir->functions.size();
+    t0 = Clock::now();
+    if (!sessproc::interp::make_interp_module(ir)) std::exit(1);
+    interp_module.push_back(ms_since(t0));
+
+    std::vector<std::string> locations;
+    for (const auto& l : ir->locations) locations.push_back(l.text());
+    for (bool optimize : {true, false}) {
+      t0 = Clock::now();
+      auto engine = jit::Engine::create({.optimize = optimize});
+      (optimize ? create_opt : create_fast).push_back(ms_since(t0));
+      if (!engine) std::exit(1);
+      jit::Engine::LoadTimings timings;
+      if (!(*engine)->load(*ir, locations, &timings)) std::exit(1);
+      if (optimize) generate.push_back(std::chrono::duration<double, std::milli>(timings.generate).count());
+      (optimize ? codegen_opt : codegen_fast)
+          .push_back(std::chrono::duration<double, std::milli>(timings.compile).count());
+    }
+    t0 = Clock::now();
+    auto background = compile_shop(files, false);
+    whole_background.push_back(ms_since(t0));
+    background.ready->wait();
+    t0 = Clock::now();
+    (void)compile_shop(files, true);
+    whole_waited.push_back(ms_since(t0));
+  }
+  const auto how = fmt::format("examples/shop, {} IR functions, p50 of {} rounds", functions,
+                               o.rounds);
+  report("phase: parse", percentile(parse, 0.5), "ms", how);
+  report("phase: check", percentile(check, 0.5), "ms", how);
+  report("phase: lower to IR", percentile(lower, 0.5), "ms", how);
+  report("phase: interpreter module", percentile(interp_module, 0.5), "ms", how);
+  report("phase: Engine::create (optimising)", percentile(create_opt, 0.5), "ms", how);
+  report("phase: Engine::create (fast)", percentile(create_fast, 0.5), "ms", how);
+  report("phase: LLVM IR building + verify", percentile(generate, 0.5), "ms", how);
+  report("phase: LLVM codegen+link (optimising)", percentile(codegen_opt, 0.5), "ms", how);
+  report("phase: LLVM codegen+link (fast)", percentile(codegen_fast, 0.5), "ms", how);
+  report("compile_module, JIT in background", percentile(whole_background, 0.5), "ms", how);
+  report("compile_module, JIT waited for", percentile(whole_waited, 0.5), "ms", how);
+}
+
 // ----- load ---------------------------------------------------------------------------------
 
 void bench_load(const Options& o) {
+  const auto files = shop_files();
   const auto ids = bench::make_ids(o.sessions);
-  auto runtime = started_runtime(o, ids);
+  auto runtime = started_runtime(files, ids);
   std::mutex mu;
   std::vector<double> follow_ms;
   must(runtime->attach("bench", {"module.migrate"},
@@ -111,13 +249,21 @@ void bench_load(const Options& o) {
       }
     });
   }
-  std::vector<double> load_ms;
+  std::vector<double> total_ms, compile_ms, load_ms, code_ms;
+  std::size_t jit_failed = 0;
   const auto t_all = Clock::now();
   for (std::size_t i = 0; i < o.timed; ++i) {
-    auto module = compile(o);  // compiling is not part of the load
-    auto t0 = Clock::now();
-    must(runtime->load(std::move(module)), "reload");
-    load_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    const auto t0 = Clock::now();
+    auto compiled = compile_shop(files, o.eager);
+    const auto t1 = Clock::now();
+    must(runtime->load(compiled.module), "reload");
+    const auto t2 = Clock::now();
+    compile_ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    load_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
+    total_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t0).count());
+    compiled.ready->wait();
+    if (!compiled.ready->ok) ++jit_failed;
+    code_ms.push_back(std::chrono::duration<double, std::milli>(compiled.ready->at - t0).count());
     // The next load waits until this one's sessions have all followed.
     for (;;) {
       {
@@ -130,13 +276,20 @@ void bench_load(const Options& o) {
   const double seconds = std::chrono::duration<double>(Clock::now() - t_all).count();
   stop = true;
   for (auto& th : load_threads) th.join();
-  const auto how = fmt::format("{} loads, {} sessions, 2 threads dispatching", o.timed, ids.size());
-  report("hot load: Runtime::load p50", percentile(load_ms, 0.5), "ms", how);
-  report("hot load: Runtime::load p99", percentile(load_ms, 0.99), "ms", how);
+  const auto how = fmt::format("{} loads of examples/shop{}, {} sessions, 2 threads dispatching",
+                               o.timed, o.eager ? " (JIT eager)" : "", ids.size());
+  report("hot load p50 (compile_module + load)", percentile(total_ms, 0.5), "ms", how);
+  report("hot load p99", percentile(total_ms, 0.99), "ms", how);
+  report("  compile_module p50", percentile(compile_ms, 0.5), "ms", how);
+  report("  Runtime::load p50", percentile(load_ms, 0.5), "ms", how);
+  report("  Runtime::load p99", percentile(load_ms, 0.99), "ms", how);
+  report("JIT code runs, after p50", percentile(code_ms, 0.5), "ms",
+         fmt::format("{}, from the start of the hot load; {} compiles failed", how, jit_failed));
+  report("JIT code runs, after p99", percentile(code_ms, 0.99), "ms", how);
   std::lock_guard lock(mu);
-  report("hot load: all sessions followed p50", percentile(follow_ms, 0.5), "ms",
-         how + ", from load start to the module.migrate event");
-  report("hot load: all sessions followed p99", percentile(follow_ms, 0.99), "ms", how);
+  report("all sessions followed p50", percentile(follow_ms, 0.5), "ms",
+         how + ", from Runtime::load to the module.migrate event");
+  report("all sessions followed p99", percentile(follow_ms, 0.99), "ms", how);
   report("  dispatches meanwhile", static_cast<double>(dispatched.load()) / seconds, "per s",
          fmt::format("{} failed", failed.load()));
 }
@@ -144,21 +297,28 @@ void bench_load(const Options& o) {
 // ----- memory -------------------------------------------------------------------------------
 
 void bench_memory(const Options& o) {
+  const auto files = shop_files();
   const auto ids = bench::make_ids(std::min<std::size_t>(o.sessions, 1000));
-  auto runtime = started_runtime(o, ids);
-  // Per version: each held snapshot keeps its version (module, IR, plan) loaded.
+  auto runtime = started_runtime(files, ids);
+  auto reload = [&] {
+    auto compiled = compile_shop(files, o.eager);
+    must(runtime->load(compiled.module), "reload");
+    compiled.module.reset();
+    compiled.ready->wait();  // its JIT code counted (or freed)
+  };
+  // Per version: each held snapshot keeps its version (module, IR, plan, JIT code) loaded.
   malloc_trim(0);
   const auto before = static_cast<double>(bench::rss_bytes());
   std::vector<sessproc::StateSnapshot> held;
   for (std::size_t i = 0; i < o.versions; ++i) {
     held.push_back(runtime->get_state(ids[0]).value());
-    must(runtime->load(compile(o)), "reload");
+    reload();
   }
   (void)runtime->select_state(ids[0], sessproc::Selector("counter"));  // ids[0] follows
   const auto with_versions = static_cast<double>(bench::rss_bytes());
   report("memory per loaded module version",
          (with_versions - before) / static_cast<double>(o.versions), "bytes",
-         fmt::format("RSS delta {:.1f} MiB for {} versions kept alive by snapshots",
+         fmt::format("examples/shop; RSS delta {:.1f} MiB for {} versions kept alive by snapshots",
                      mib(with_versions - before), o.versions));
   held.clear();
   (void)runtime->modules();
@@ -169,7 +329,7 @@ void bench_memory(const Options& o) {
   const auto start = static_cast<double>(bench::rss_bytes());
   const auto t0 = Clock::now();
   for (std::size_t i = 0; i < o.reloads; ++i) {
-    must(runtime->load(compile(o)), "reload");
+    reload();
     if (i % 64 == 0) (void)runtime->dispatch(ids[i % ids.size()], "counter.increment");
   }
   for (const auto& id : ids) (void)runtime->select_state(id, sessproc::Selector("counter"));
@@ -177,10 +337,12 @@ void bench_memory(const Options& o) {
   malloc_trim(0);
   const auto end = static_cast<double>(bench::rss_bytes());
   auto mods = runtime->modules();
-  const std::size_t retired = mods.empty() ? 0 : mods[0].retired.size();
+  std::size_t retired = 0;
+  for (const auto& m : mods) retired += m.retired.size();
   report("RSS before reloads", mib(start), "MiB", fmt::format("{} sessions", ids.size()));
   report("RSS after reloads", mib(end), "MiB",
-         fmt::format("{} reloads (compile + load) in {:.1f} s; {} old versions still loaded",
+         fmt::format("{} reloads (compile + load + JIT code) in {:.1f} s; {} old versions still "
+                     "loaded",
                      o.reloads, seconds, retired));
 }
 
@@ -198,21 +360,24 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const char* a = argv[i];
     if (flag(a, "--sessions", o.sessions) || flag(a, "--timed", o.timed) ||
-        flag(a, "--reloads", o.reloads) || flag(a, "--versions", o.versions)) {
+        flag(a, "--reloads", o.reloads) || flag(a, "--versions", o.versions) ||
+        flag(a, "--rounds", o.rounds)) {
       continue;
     }
-    if (std::strncmp(a, "--workload=", 11) == 0) {
-      o.workload = a + 11;
+    if (std::strcmp(a, "--eager") == 0) {
+      o.eager = true;
     } else if (a[0] != '-') {
       o.what = a;
     } else {
       fmt::print(stderr,
-                 "usage: hotload_bench [load|memory|all] [--sessions=N] [--timed=N] "
-                 "[--reloads=N] [--versions=N] [--workload=PATH]\n");
+                 "usage: hotload_bench [phases|load|memory|all] [--sessions=N] [--timed=N] "
+                 "[--reloads=N] [--versions=N] [--rounds=N] [--eager]\n");
       return 2;
     }
   }
   if (o.sessions == 0) o.sessions = 1;
+  if (o.rounds == 0) o.rounds = 1;
+  if (o.what == "phases" || o.what == "all") bench_phases(o);
   if (o.what == "load" || o.what == "all") bench_load(o);
   if (o.what == "memory" || o.what == "all") bench_memory(o);
   return 0;

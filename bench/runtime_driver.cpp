@@ -134,7 +134,8 @@ void bench_latency(const std::shared_ptr<const sessproc::Module>& module, const 
   std::vector<std::int64_t> ns(samples);
   std::size_t failures = 0;
   for (auto& sample : ns) {
-    const auto& id = ids[rng.below(ids.size())];
+    char buf[16];
+    const std::string_view id = bench::write_id(rng.below(ids.size()), buf);
     auto t0 = Clock::now();
     auto result = runtime->dispatch(id, "counter.increment");
     sample = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();

@@ -2,6 +2,7 @@
 //
 // One Runtime with `--sessions` sessions (default 100,000) of the workload, built once in
 // main and shared by every benchmark (registered with lambdas, so no global state):
+// Each timed operation writes its random session's id into a local buffer (bench::write_id).
 //   lookup/started     Runtime::started(id) for random ids: one sharded-registry lookup
 //   lookup/find        Runtime::find(id): the lookup plus a SessionRef (two strings) copied out
 //   dispatch/increment Runtime::dispatch(id, "counter.increment") to random sessions, run by
@@ -53,7 +54,8 @@ void lookup_started(benchmark::State& state, Runtime& runtime,
                     const std::vector<std::string>& ids) {
   bench::Rng rng(0x1234 + static_cast<std::uint64_t>(state.thread_index()));
   for (auto _ : state) {
-    benchmark::DoNotOptimize(runtime.started(ids[rng.below(ids.size())]));
+    char buf[16];
+    benchmark::DoNotOptimize(runtime.started(bench::write_id(rng.below(ids.size()), buf)));
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -61,7 +63,8 @@ void lookup_started(benchmark::State& state, Runtime& runtime,
 void lookup_find(benchmark::State& state, Runtime& runtime, const std::vector<std::string>& ids) {
   bench::Rng rng(0x5678 + static_cast<std::uint64_t>(state.thread_index()));
   for (auto _ : state) {
-    auto ref = runtime.find(ids[rng.below(ids.size())]);
+    char buf[16];
+    auto ref = runtime.find(bench::write_id(rng.below(ids.size()), buf));
     benchmark::DoNotOptimize(ref);
   }
   state.SetItemsProcessed(state.iterations());
@@ -72,7 +75,8 @@ void dispatch_increment(benchmark::State& state, Runtime& runtime,
   bench::Rng rng(0x9abc + static_cast<std::uint64_t>(state.thread_index()));
   std::size_t failures = 0;
   for (auto _ : state) {
-    auto result = runtime.dispatch(ids[rng.below(ids.size())], "counter.increment");
+    char buf[16];
+    auto result = runtime.dispatch(bench::write_id(rng.below(ids.size()), buf), "counter.increment");
     if (!result || !result->changed) ++failures;
   }
   state.SetItemsProcessed(state.iterations());

@@ -217,7 +217,8 @@ std::expected<void, Error> RuntimeCore::start(std::string_view id, std::string_v
     auto next = std::make_shared<StateData>(*type.initial);
     std::expected<void, Error> ok;
     try {
-      ok = type.module().init(type.index, args, next->slices);
+      ok = type.module().init(type.index, args,
+                              std::span<SliceState>(next->slices.data(), next->slices.size()));
     } catch (const std::exception& e) {
       ok = std::unexpected(make_error(Errc::init_failed, {}, e.what()));
     } catch (...) {

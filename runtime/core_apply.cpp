@@ -34,7 +34,7 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Act
                                                                  bool honour_rates, bool& handled) {
   const TypePlan& type = s.type();
   const Module& module = type.module();
-  const std::shared_ptr<const StateData> before = s.state();
+  const std::shared_ptr<const StateData> before = s.owned_state();
   std::shared_ptr<StateData> next;  // copy-on-write: made at the first changed slice
   bool deferred = false;
   for (const RouteTarget& t : targets) {
@@ -119,14 +119,16 @@ std::expected<DispatchResult, Error> RuntimeCore::apply(Session& s, Action& acti
   RouteTargets targets;
   auto record = [&](Outcome outcome, std::optional<Errc> error) {
     if (config.history_size == 0) return;
-    s.extras().history.record(action, s.last_activity(), outcome, error);
+    // The last use of payload and meta: the history takes them.
+    s.extras().history.record(action.type, std::move(action.payload), std::move(action.meta),
+                              s.last_activity(), outcome, error);
   };
   if (auto routed = ActionRouter::route(s.type(), action, targets); !routed) {
     record(Outcome::rejected, routed.error().code);
     if (group) group->mark_processed(routed.error());
     return std::unexpected(routed.error());
   }
-  const std::shared_ptr<const StateData> before = s.state();
+  const std::shared_ptr<const StateData> before = s.owned_state();
   bool handled = false;
   auto result = reduce_targets(s, action, targets, true, handled);
   if (!result) {
@@ -165,9 +167,9 @@ void RuntimeCore::apply_debounced(Session& s, std::uint32_t pos, const std::stri
   auto result = reduce_targets(s, action, targets, false, handled);
   s.set_faulted(!result);
   if (config.history_size > 0) {
-    s.extras().history.push(
-        HistoryEntry{std::move(action), clock->now(), result ? Outcome::applied : Outcome::rejected,
-                     result ? std::nullopt : std::optional<Errc>(result.error().code)});
+    s.extras().history.record(action.type, std::move(action.payload), std::move(action.meta),
+                              clock->now(), result ? Outcome::applied : Outcome::rejected,
+                              result ? std::nullopt : std::optional<Errc>(result.error().code));
   }
 }
 

@@ -22,6 +22,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "runtime/module.h"
 
 namespace sessproc {
@@ -42,9 +44,12 @@ using StringMap = std::unordered_map<std::string, T, StringHash, std::equal_to<>
 struct TypePlan;
 
 // A session's state: one handle per slice, in the session type's slice order. Immutable.
+// The handles of up to kInlineSlices slices live inside the object: an action that changes
+// state copies one block (make_shared: object and count together), not two.
 struct StateData {
+  static constexpr std::size_t kInlineSlices = 4;
   const TypePlan* type = nullptr;
-  std::vector<SliceState> slices;
+  boost::container::small_vector<SliceState, kInlineSlices> slices;
 };
 
 struct SlicePlan {

@@ -18,11 +18,11 @@ Session::Session(RuntimeCore& core, std::string id, std::shared_ptr<const Module
                  const TypePlan& type, std::shared_ptr<const StateData> state,
                  Clock::time_point now, std::chrono::nanoseconds ttl)
     : core_(&core),
-      id_(std::move(id)),
-      plan_(std::move(plan)),
       type_(&type),
       state_(std::move(state)),
       last_activity_(now.time_since_epoch().count()),
+      plan_(std::move(plan)),
+      id_(std::move(id)),
       started_at_(now),
       ttl_ns_(ttl.count()) {}
 

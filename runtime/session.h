@@ -102,6 +102,8 @@ class Session final : public TimerNode, public std::enable_shared_from_this<Sess
     ViewLock lock(*this);
     return state_;
   }
+  // Owner only: the state without the lock (only the owner writes it).
+  const std::shared_ptr<const StateData>& owned_state() const { return state_; }
   // The state with the plan that reads it, never torn across a hot load.
   StateSnapshot snapshot() const;
   void publish(std::shared_ptr<const StateData> next) {
@@ -174,8 +176,6 @@ class Session final : public TimerNode, public std::enable_shared_from_this<Sess
   std::size_t memory_bytes() const;
 
  private:
-  RuntimeCore* core_;
-  std::string id_;
   // The published view: state and the plan that reads it, read by any thread and swapped by
   // the owner under `view_lock_`, a spin lock held only to copy or swap the two pointers (it
   // keeps each pair consistent, which two std::atomic<std::shared_ptr> could not).
@@ -193,20 +193,25 @@ class Session final : public TimerNode, public std::enable_shared_from_this<Sess
    private:
     std::atomic<bool>& flag_;
   };
-  std::shared_ptr<const ModulePlan> plan_;
+  RuntimeCore* core_;
+  // What every action reads or writes, together (a dispatch to a cold session then misses on
+  // as few cache lines as can be): the type, the state, the extras, activity, mailbox, flags.
   const TypePlan* type_;  // owner only
   std::shared_ptr<const StateData> state_;
-  mutable std::atomic<bool> view_lock_{false};
+  std::unique_ptr<SessionExtras> extras_;
+  std::atomic<std::int64_t> last_activity_;
   Mailbox mailbox_;
+  mutable std::atomic<bool> view_lock_{false};
   std::atomic<bool> busy_{false};
   std::atomic<bool> stopped_{false};
   std::atomic<bool> faulted_{false};
   std::atomic<bool> owner_waiting_{false};
   std::atomic<std::uint32_t> extras_bytes_{0};
-  std::atomic<std::int64_t> last_activity_;
+  // The rest: read by snapshots, lookups of long ids, listing and expiry.
+  std::shared_ptr<const ModulePlan> plan_;
+  std::string id_;
   Clock::time_point started_at_;
   std::int64_t ttl_ns_;
-  std::unique_ptr<SessionExtras> extras_;
   // The registry's reference while the session is registered (registry.h; its writers only).
   friend class Registry;
   std::shared_ptr<Session> registry_ref_;

@@ -63,7 +63,9 @@ const std::string& StateSnapshot::session_type() const {
 
 std::size_t StateSnapshot::memory_bytes() const {
   if (!data_) return 0;
-  std::size_t total = sizeof(StateData) + data_->slices.capacity() * sizeof(SliceState);
+  std::size_t total = sizeof(StateData);
+  if (data_->slices.capacity() > StateData::kInlineSlices)  // spilled to the heap
+    total += data_->slices.capacity() * sizeof(SliceState);
   for (const auto& s : data_->slices) {
     if (s) total += s->memory_bytes();
   }

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/cpp/emit_state.h"
 #include "compiler/cpp/literals.h"
 #include "stdlib/json.h"
 
@@ -20,47 +21,30 @@ namespace {
 
 // Names a register reference must not take: the code's own locals and the support's functions.
 const std::unordered_set<std::string>& reserved_names() {
-  static const std::unordered_set<std::string> names = {"r",
-                                                        "cx",
-                                                        "frame",
-                                                        "args",
-                                                        "K",
-                                                        "T",
-                                                        "e",
-                                                        "o",
-                                                        "Value",
-                                                        "ValueKind",
-                                                        "Outcome",
-                                                        "Stop",
-                                                        "fault",
-                                                        "returned",
-                                                        "unhandled",
-                                                        "awaiting",
-                                                        "list_range",
-                                                        "int_from_bits",
-                                                        "to_float",
-                                                        "neg_int",
-                                                        "int_arith",
-                                                        "int_divide",
-                                                        "float_arith",
-                                                        "load_state",
-                                                        "load_meta",
-                                                        "get_field",
-                                                        "set_field",
-                                                        "get_key",
-                                                        "get_index",
-                                                        "set_index",
-                                                        "get_char",
-                                                        "get_any",
-                                                        "set_any",
-                                                        "length",
-                                                        "call_builtin",
-                                                        "dispatch",
-                                                        "stdlib",
-                                                        "sessproc",
-                                                        "std",
-                                                        "emitted",
-                                                        "Context",
+  static const std::unordered_set<std::string> names = {"r",           "cx",
+                                                        "frame",       "args",
+                                                        "K",           "T",
+                                                        "e",           "o",
+                                                        "Value",       "ValueKind",
+                                                        "Outcome",     "Stop",
+                                                        "fault",       "returned",
+                                                        "unhandled",   "awaiting",
+                                                        "list_range",  "int_from_bits",
+                                                        "to_float",    "neg_int",
+                                                        "int_arith",   "int_divide",
+                                                        "float_arith", "state_missing",
+                                                        "state_of",    "mutable_state",
+                                                        "slice_of",    "mutable_slice",
+                                                        "to_value",    "from_value",
+                                                        "json_of",     "load_meta",
+                                                        "get_field",   "set_field",
+                                                        "get_key",     "get_index",
+                                                        "set_index",   "get_char",
+                                                        "get_any",     "set_any",
+                                                        "length",      "call_builtin",
+                                                        "dispatch",    "stdlib",
+                                                        "sessproc",    "std",
+                                                        "emitted",     "Context",
                                                         "Program"};
   return names;
 }
@@ -76,8 +60,8 @@ const char* builtin_enum_name(std::uint32_t id) {
 class FunctionEmitter {
  public:
   FunctionEmitter(const ir::Module& module, std::uint32_t index,
-                  const std::vector<std::string>& names)
-      : m_(module), f_(module.functions[index]), index_(index), names_(names) {}
+                  const std::vector<std::string>& names, const NativeState& native)
+      : m_(module), f_(module.functions[index]), index_(index), names_(names), native_(native) {}
 
   std::expected<std::string, std::string> run();
 
@@ -92,15 +76,25 @@ class FunctionEmitter {
   std::string faulting(const ir::Inst& in, const std::string& call) const {
     return fmt::format("if (auto e = {}) return fault({}, std::move(*e));", call, where(in));
   }
-  // "cart.items" for slice.get/set in a session's init, whose slice index counts within the
-  // session (not the module).
-  std::string init_field(std::uint32_t session_slice, std::uint32_t field) const {
+  // The module's slice for slice.get/set in a session's init, whose slice index counts
+  // within the session (not the module).
+  std::optional<std::uint32_t> init_slice(std::uint32_t session_slice, std::uint32_t field) const {
     for (const auto& session : m_.sessions) {
       if (session.init != index_ || session_slice >= session.slices.size()) continue;
-      const auto& slice = m_.slices[session.slices[session_slice]];
-      if (field < slice.fields.size()) return slice.name + "." + slice.fields[field].name;
+      std::uint32_t slice = session.slices[session_slice];
+      if (field < m_.slices[slice].fields.size()) return slice;
     }
-    return fmt::format("slice {} field {}", session_slice, field);
+    return std::nullopt;
+  }
+  // `slice.get`/`slice.set`: "slice_of<CartState>(cx, 1).tax_rate  // cart.tax_rate".
+  std::expected<std::pair<std::string, std::string>, std::string> init_member(
+      std::uint32_t session_slice, std::uint32_t field, bool write) const {
+    auto slice = init_slice(session_slice, field);
+    if (!slice) return std::unexpected("a slice.get/set outside a session's init");
+    return std::pair{
+        fmt::format("{}<{}>(cx, {}).{}", write ? "mutable_slice" : "slice_of",
+                    native_.state_struct(*slice), session_slice, native_.member(*slice, field)),
+        m_.slices[*slice].name + "." + m_.slices[*slice].fields[field].name};
   }
   std::string field_name(const ir::Inst& in, std::uint32_t type, std::uint32_t field) const {
     const auto& node = m_.types[type];
@@ -128,6 +122,7 @@ class FunctionEmitter {
   const ir::Function& f_;
   std::uint32_t index_;
   const std::vector<std::string>& names_;
+  const NativeState& native_;
   std::vector<std::string> local_names_;
   bool uses_constants_ = false;
   bool uses_types_ = false;
@@ -181,16 +176,30 @@ std::expected<std::string, std::string> FunctionEmitter::statement(std::uint32_t
       return fmt::format("{} = K[{}];  // {}", a, in.b,
                          comment_text(stdlib::to_json_text(m_.constants[in.b])));
     case Op::LoadState:
-      return faulting(in, fmt::format("load_state({}, cx, {})", a, in.b)) + "  // " +
-             state_field(in.b);
+      if (!f_.slice || in.b >= m_.slices[*f_.slice].fields.size()) {
+        return std::unexpected("a state.get outside a slice's function");
+      }
+      return faulting(in, fmt::format("state_missing(cx, {})", *f_.slice)) +
+             fmt::format("\n  {} = to_value(state_of<{}>(cx).{});  // {}", a,
+                         native_.state_struct(*f_.slice), native_.member(*f_.slice, in.b),
+                         state_field(in.b));
     case Op::StoreState:
-      return fmt::format("cx.state->mutable_fields()[{}] = {};  // {}", in.a, b, state_field(in.a));
-    case Op::LoadSlice:
-      return fmt::format("{} = cx.slices[{}].fields()[{}];  // {}", a, in.b, in.c,
-                         init_field(in.b, in.c));
-    case Op::StoreSlice:
-      return fmt::format("cx.slices[{}].mutable_fields()[{}] = {};  // {}", in.a, in.b, c,
-                         init_field(in.a, in.b));
+      if (!f_.slice || in.a >= m_.slices[*f_.slice].fields.size()) {
+        return std::unexpected("a state.set outside a slice's function");
+      }
+      return fmt::format("from_value({}, mutable_state<{}>(cx).{});  // {}", b,
+                         native_.state_struct(*f_.slice), native_.member(*f_.slice, in.a),
+                         state_field(in.a));
+    case Op::LoadSlice: {
+      auto member = init_member(in.b, in.c, false);
+      if (!member) return std::unexpected(member.error());
+      return fmt::format("{} = to_value({});  // {}", a, member->first, member->second);
+    }
+    case Op::StoreSlice: {
+      auto member = init_member(in.a, in.b, true);
+      if (!member) return std::unexpected(member.error());
+      return fmt::format("from_value({}, {});  // {}", c, member->first, member->second);
+    }
     case Op::LoadMeta:
       return fmt::format("{} = load_meta(cx);", a);
     case Op::IntToFloat:
@@ -419,8 +428,9 @@ std::string function_signature(const ir::Module& module, std::uint32_t index,
 }
 
 std::expected<std::string, std::string> emit_function(const ir::Module& module, std::uint32_t index,
-                                                      const std::vector<std::string>& names) {
-  return FunctionEmitter(module, index, names).run();
+                                                      const std::vector<std::string>& names,
+                                                      const NativeState& native) {
+  return FunctionEmitter(module, index, names, native).run();
 }
 
 }  // namespace sessproc::cpp

@@ -3,8 +3,11 @@
 // The emitted source defines the program's functions and fills a Program (types, constants,
 // slices with their handler and query functions, effects, sessions); `make_module` turns it
 // into a runtime Module with the interpreter's exact behaviour (compiler/interp/
-// interp_module.cpp): payload checks, guards (first match wins), queries, init, async handlers
-// as step machines, JSON in and out. Header-only, like support_ops.h.
+// ir_module.cpp): payload checks, guards (first match wins), queries, init, async handlers
+// as step machines, JSON in and out. Each slice's state is the native struct the emitted
+// header declares; the slice table reaches it only through the three functions the emitted
+// source defines per slice (from a record, to JSON, one field as JSON), so this file needs no
+// knowledge of the structs. Header-only, like support_ops.h.
 #pragma once
 
 #include <expected>
@@ -46,6 +49,12 @@ struct SliceEntry {
   std::vector<FieldEntry> fields;
   stdlib::TypeRef state_type = 0;
   Function defaults = nullptr;
+  // The native state: made from a record of state_type (the defaults, from_json), written as
+  // JSON, and one field as JSON (nullopt: no such field) for select.
+  SliceState (*from_record)(const Value& record) = nullptr;
+  sessproc::Value (*to_json)(const SliceValue& state) = nullptr;
+  std::optional<sessproc::Value> (*field_json)(const SliceValue& state,
+                                               std::string_view field) = nullptr;
   std::vector<HandlerEntry> on;  // source order
   std::vector<HandlerEntry> async;
   std::vector<QueryEntry> queries;
@@ -79,22 +88,10 @@ struct ModuleOptions {
   std::string implicit_session_name = "main";  // "default" is the runtime's own
 };
 
-// A slice's state: an immutable stdlib record.
-class EmittedSlice final : public SliceValue {
- public:
-  explicit EmittedSlice(Value record) : record(std::move(record)) {}
-  std::size_t memory_bytes() const override { return sizeof(EmittedSlice); }
-  const Value record;
-};
-
-inline const Value& record_of(const SliceState& state) {
-  return static_cast<const EmittedSlice&>(*state).record;
-}
-
 class EmittedAsyncRun final : public AsyncRun {
  public:
   EmittedAsyncRun(std::shared_ptr<const Program> program, std::size_t slice,
-                  const HandlerEntry& handler, Value payload, Value state, Action action)
+                  const HandlerEntry& handler, Value payload, SliceState state, Action action)
       : program_(std::move(program)),
         slice_(slice),
         function_(handler.async),
@@ -123,8 +120,8 @@ class EmittedAsyncRun final : public AsyncRun {
       awaiting_.reset();
     }
     Context cx{p};
-    Value state = state_;
-    cx.state = &state;
+    cx.state = state_.get();
+    cx.slice = slice_;
     cx.action = &action_;
     cx.async = &async;
     Outcome out = function_(cx, frame_);
@@ -152,7 +149,7 @@ class EmittedAsyncRun final : public AsyncRun {
   AsyncFunction function_;
   AsyncFrame frame_;
   std::optional<Outcome> awaiting_;
-  Value state_;
+  SliceState state_;  // as it was when the action arrived: async handlers only read it
   Action action_;
 };
 
@@ -201,7 +198,7 @@ class EmittedModule final : public Module {
         info.schema.push_back(FieldInfo{slice.fields[f].name, p.types.print(slice.fields[f].type),
                                         stdlib::to_json(out.value.fields()[f])});
       }
-      initial_.push_back(std::make_shared<const EmittedSlice>(std::move(out.value)));
+      initial_.push_back(slice.from_record(out.value));
       slices_.push_back(std::move(info));
     }
     for (std::size_t i = 0; i < p.sessions.size(); ++i) {
@@ -225,8 +222,6 @@ class EmittedModule final : public Module {
                                        std::string_view type, const Action& action) const override {
     const Program& p = *program_;
     const SliceEntry& info = p.slices[slice];
-    const Value& input = record_of(state);
-    Value working = input;
     // One payload conversion per distinct parameter type.
     std::optional<stdlib::TypeRef> converted_type;
     Value payload;
@@ -242,15 +237,16 @@ class EmittedModule final : public Module {
         converted_type = handler.param;
       }
       Context cx{p};
-      cx.state = &working;
+      cx.state = state.get();
+      cx.slice = slice;
       cx.action = &action;
       Outcome out = handler.on(cx, &payload);
       if (out.stop == Stop::Unhandled) continue;
       if (out.stop == Stop::Fault) {
         return std::unexpected(make_error(Errc::reducer_fault, info.name, std::move(out.fault)));
       }
-      if (working.identity() == input.identity()) return Reduced{state, true};
-      return Reduced{std::make_shared<const EmittedSlice>(std::move(working)), true};
+      if (!cx.written) return Reduced{state, true};
+      return Reduced{std::move(cx.written), true};
     }
     return Reduced{state, false};
   }
@@ -277,9 +273,9 @@ class EmittedModule final : public Module {
       }
       arg = std::move(*value);
     }
-    Value working = record_of(state);
     Context cx{p};
-    cx.state = &working;
+    cx.state = state.get();
+    cx.slice = slice;
     Outcome out = q->function(cx, &arg);
     if (out.stop == Stop::Fault) {
       return std::unexpected(make_error(Errc::reducer_fault, info.name, std::move(out.fault)));
@@ -305,19 +301,16 @@ class EmittedModule final : public Module {
       }
       arg = std::move(*value);
     }
-    std::vector<Value> working;
-    working.reserve(states.size());
-    for (const auto& state : states) working.push_back(record_of(state));
+    std::vector<std::shared_ptr<SliceValue>> written(states.size());
     Context cx{p};
-    cx.slices = working;
+    cx.slices = states;
+    cx.written_slices = written;
     Outcome out = session.init(cx, &arg);
     if (out.stop == Stop::Fault) {
       return std::unexpected(make_error(Errc::init_failed, session.name, std::move(out.fault)));
     }
     for (std::size_t i = 0; i < states.size(); ++i) {
-      if (working[i].identity() != record_of(states[i]).identity()) {
-        states[i] = std::make_shared<const EmittedSlice>(std::move(working[i]));
-      }
+      if (written[i]) states[i] = std::move(written[i]);
     }
     return {};
   }
@@ -347,12 +340,12 @@ class EmittedModule final : public Module {
       }
       payload = std::move(*value);
     }
-    return std::make_unique<EmittedAsyncRun>(program_, slice, *handler, std::move(payload),
-                                             record_of(state), action);
+    return std::make_unique<EmittedAsyncRun>(program_, slice, *handler, std::move(payload), state,
+                                             action);
   }
 
-  sessproc::Value to_json(std::size_t, const SliceState& state) const override {
-    return stdlib::to_json(record_of(state));
+  sessproc::Value to_json(std::size_t slice, const SliceState& state) const override {
+    return program_->slices[slice].to_json(*state);
   }
 
   std::expected<SliceState, Error> from_json(std::size_t slice,
@@ -360,7 +353,23 @@ class EmittedModule final : public Module {
     const Program& p = *program_;
     auto value = stdlib::from_json(json, p.types, p.slices[slice].state_type, p.slices[slice].name);
     if (!value) return std::unexpected(make_error(Errc::invalid_argument, {}, value.error()));
-    return std::make_shared<const EmittedSlice>(std::move(*value));
+    return p.slices[slice].from_record(*value);
+  }
+
+  // A path that starts with a field converts that field alone; anything the walk below it
+  // rejects is answered by the default walk over the whole slice, for its exact error.
+  std::expected<sessproc::Value, Error> select(std::size_t slice, const SliceState& state,
+                                               std::string_view path) const override {
+    if (!path.empty()) {
+      std::size_t dot = path.find('.');
+      auto field = program_->slices[slice].field_json(*state, path.substr(0, dot));
+      if (field) {
+        if (dot == std::string_view::npos) return std::move(*field);
+        auto inner = select_path(*field, path.substr(dot + 1));
+        if (inner) return inner;
+      }
+    }
+    return select_path(to_json(slice, state), path);
   }
 
  private:

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/cpp/support_native.h"
 #include "runtime/action.h"
 #include "runtime/module.h"
 #include "stdlib/call.h"
@@ -30,11 +31,16 @@ using stdlib::ValueKind;
 struct Program;
 
 // What a running function may touch besides its registers (the interpreter's Context).
+// State is the slice's native struct (support_native.h), copied on the first write so that
+// the input handle stays untouched and an action that writes nothing keeps it.
 struct Context {
   explicit Context(const Program& program) : program(program) {}
   const Program& program;
-  Value* state = nullptr;   // the slice's working state (a record)
-  std::span<Value> slices;  // init: the session's slices, by position
+  const SliceValue* state = nullptr;    // the slice's state as the function sees it
+  std::size_t slice = 0;                // whose state it is (the module's slice index)
+  std::shared_ptr<SliceValue> written;  // the copy that `state.set` writes, once made
+  std::span<const SliceState> slices;   // init: the session's slices, by position
+  std::span<std::shared_ptr<SliceValue>> written_slices;  // init: their copies, once made
   const Action* action = nullptr;
   AsyncContext* async = nullptr;
   std::optional<Value> meta;  // `meta`, converted on first use
@@ -150,10 +156,43 @@ inline Failure float_arith(Value& out, const Value& a, const Value& b, char sign
   return std::nullopt;
 }
 
-inline Failure load_state(Value& out, const Context& cx, std::uint32_t field) {
-  if (cx.state == nullptr) return "the state is not available here";
-  out = cx.state->fields()[field];
+// `state.get` in a function of slice `slice`: its state must be the one at hand (a query's,
+// a handler's; a session's init has none).
+inline Failure state_missing(const Context& cx, std::size_t slice) {
+  if (cx.state == nullptr || cx.slice != slice) return "the state is not available here";
   return std::nullopt;
+}
+
+template <class S>
+const S& state_of(const Context& cx) {
+  return static_cast<const S&>(*cx.state);
+}
+
+// The state to write: a copy of the input, made by the first write of the action.
+template <class S>
+S& mutable_state(Context& cx) {
+  if (!cx.written) {
+    auto copy = std::make_shared<S>(state_of<S>(cx));
+    cx.state = copy.get();
+    cx.written = std::move(copy);
+  }
+  return static_cast<S&>(*cx.written);
+}
+
+// Slice `at` (a position in the session) in a session's init, as written so far.
+template <class S>
+const S& slice_of(const Context& cx, std::size_t at) {
+  const SliceValue* state =
+      cx.written_slices[at] ? cx.written_slices[at].get() : cx.slices[at].get();
+  return static_cast<const S&>(*state);
+}
+
+template <class S>
+S& mutable_slice(Context& cx, std::size_t at) {
+  if (!cx.written_slices[at]) {
+    cx.written_slices[at] = std::make_shared<S>(static_cast<const S&>(*cx.slices[at]));
+  }
+  return static_cast<S&>(*cx.written_slices[at]);
 }
 
 inline Value load_meta(Context& cx) {

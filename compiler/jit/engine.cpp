@@ -131,16 +131,18 @@ std::expected<std::shared_ptr<Engine>, std::string> Engine::create(Options optio
 }
 
 std::expected<std::unique_ptr<LoadedCode>, std::string> Engine::load(
-    const ir::Module& ir, const std::vector<std::string>& locations) {
+    const ir::Module& ir, const std::vector<std::string>& locations, LoadTimings* timings) {
   if (impl_->broken) {
     return std::unexpected("the JIT engine stopped after an internal LLVM error");
   }
   llvm::orc::LLJIT& jit = *impl_->jit;
   try {
     std::string prefix = "sessproc_m" + std::to_string(impl_->next_module++);
+    const auto t0 = std::chrono::steady_clock::now();
     auto generated =
         generate(ir, prefix, locations, jit.getDataLayout(), jit.getTargetTriple().str());
     if (!generated) return std::unexpected(generated.error());
+    const auto t1 = std::chrono::steady_clock::now();
     llvm::orc::JITDylib& dylib = jit.getMainJITDylib();
     auto tracker = dylib.createResourceTracker();
     auto code = std::make_unique<TrackedCode>(shared_from_this(), tracker);
@@ -162,6 +164,10 @@ std::expected<std::unique_ptr<LoadedCode>, std::string> Engine::load(
     for (const auto& name : names) {
       code->functions.push_back(
           llvm::jitTargetAddressToPointer<void*>((*found)[name].getAddress()));
+    }
+    if (timings) {
+      timings->generate = t1 - t0;
+      timings->compile = std::chrono::steady_clock::now() - t1;
     }
     return code;
   } catch (const LlvmFatalError& e) {

@@ -11,6 +11,7 @@
 // sees it. Nothing LLVM leaks through this header.
 #pragma once
 
+#include <chrono>
 #include <expected>
 #include <memory>
 #include <string>
@@ -38,10 +39,17 @@ class Engine : public std::enable_shared_from_this<Engine> {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
+  // Where a load's time went (bench/hotload_bench.cpp "phases").
+  struct LoadTimings {
+    std::chrono::nanoseconds generate{0};  // IR -> LLVM IR with IRBuilder, and verifyModule
+    std::chrono::nanoseconds compile{0};   // LLVM codegen, linking, symbol lookup
+  };
+
   // Generates, verifies, compiles and links `ir`. `locations` are the texts of ir.locations,
   // which the code points at: keep them alive (and unmoved) as long as the LoadedCode.
   std::expected<std::unique_ptr<LoadedCode>, std::string> load(
-      const ir::Module& ir, const std::vector<std::string>& locations);
+      const ir::Module& ir, const std::vector<std::string>& locations,
+      LoadTimings* timings = nullptr);
 
   struct Impl;
 

@@ -22,8 +22,10 @@ namespace sessproc::jit {
 struct JitOptions {
   std::string module_name = "main";
   std::string implicit_session_name = "main";  // "default" is the runtime's own
-  // The engine to compile into; null: a new one, owned by this module (and its async runs).
+  // The engine to compile into; null: a new one (engine_options), owned by this module (and
+  // its async runs).
   std::shared_ptr<Engine> engine;
+  Engine::Options engine_options;
 };
 
 struct JitFailure {

@@ -12,6 +12,7 @@
 #include "compiler/interp/interp.h"
 #include "compiler/ir/lower.h"
 #include "compiler/jit/jit.h"
+#include "compiler/jit/tiered.h"
 
 namespace sessproc::loader {
 namespace {
@@ -42,10 +43,21 @@ LoadFailure diagnostics_failure(const driver::Compilation& compilation) {
 // The module of the chosen backend. A default state that faults is the program's error.
 Result make_backend(std::shared_ptr<const ir::Module> ir, const LoadOptions& options) {
   if (options.backend == Backend::jit) {
-    jit::JitOptions jit_options;
-    jit_options.module_name = options.module_name;
-    jit_options.engine = options.jit_engine;
-    auto module = jit::make_jit_module(std::move(ir), std::move(jit_options));
+    std::expected<std::shared_ptr<const Module>, jit::JitFailure> module;
+    if (options.jit_in_background) {
+      jit::TieredOptions tiered;
+      tiered.module_name = options.module_name;
+      tiered.engine = options.jit_engine;
+      tiered.engine_options.optimize = options.jit_optimize;
+      tiered.on_ready = options.on_jit_ready;
+      module = jit::make_tiered_module(std::move(ir), std::move(tiered));
+    } else {
+      jit::JitOptions jit_options;
+      jit_options.module_name = options.module_name;
+      jit_options.engine = options.jit_engine;
+      jit_options.engine_options.optimize = options.jit_optimize;
+      module = jit::make_jit_module(std::move(ir), std::move(jit_options));
+    }
     if (!module) {
       LoadFailure failure;
       failure.rendered = fmt::format("error: {}\n", module.error().message);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <expected>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -22,7 +23,7 @@ class Engine;  // compiler/jit/engine.h
 
 namespace sessproc::loader {
 
-enum class Backend { interp, jit };
+enum class Backend { interp, jit, cpp };
 
 struct SourceFile {
   std::string path;  // shown in diagnostics ("shop.reducer")
@@ -36,6 +37,15 @@ struct LoadOptions {
   // Backend::jit: the engine to compile into, shared by every module loaded with it
   // (jit::Engine::create()); null: each module gets an engine of its own.
   std::shared_ptr<jit::Engine> jit_engine;
+  // Backend::jit: true (what a hot load wants): the module is returned at once, running on
+  // the interpreter, and switches itself to machine code compiled in the background
+  // (compiler/jit/tiered.h); false: compile_module returns once the machine code is ready.
+  bool jit_in_background = true;
+  // Backend::jit: LLVM's optimising code generator for a new engine (else the fast one).
+  bool jit_optimize = true;
+  // Backend::jit in the background: called once, on the compile thread, when the module runs
+  // on machine code ({}) or will not (why; it goes on on the interpreter).
+  std::function<void(std::expected<void, std::string>)> on_jit_ready;
 };
 
 struct LoadFailure {

@@ -5,6 +5,11 @@
 // level check and formats nothing; when on, one info line per request with the method, target,
 // status, reply size, duration and peer. Server errors (5xx) are always logged at warn on the
 // main logger, whatever the access log's level.
+// The default access logger (AccessLogWriter) keeps even the enabled log off the I/O threads'
+// critical path: a request formats its short line and queues it; a background thread adds
+// the time stamp and writes it to stdout through stdio's buffer, flushed once a second (and
+// at shutdown) rather than one write system call per request. When the queue is full the
+// oldest lines are dropped: the log never slows or blocks a request.
 #pragma once
 
 #include <chrono>
@@ -14,7 +19,11 @@
 
 namespace spdlog {
 class logger;
-}
+namespace details {
+class thread_pool;
+class periodic_worker;
+}  // namespace details
+}  // namespace spdlog
 
 namespace sessproc::server {
 
@@ -32,6 +41,21 @@ class AccessLog {
   std::shared_ptr<spdlog::logger> access_;
   std::shared_ptr<spdlog::logger> errors_;
   bool enabled_;
+};
+
+// Owns the asynchronous "access" logger writing to stdout, its thread and its flusher.
+class AccessLogWriter {
+ public:
+  AccessLogWriter();
+  ~AccessLogWriter();  // writes out what is queued
+  AccessLogWriter(const AccessLogWriter&) = delete;
+  AccessLogWriter& operator=(const AccessLogWriter&) = delete;
+  const std::shared_ptr<spdlog::logger>& logger() const { return logger_; }
+
+ private:
+  std::shared_ptr<spdlog::details::thread_pool> pool_;
+  std::shared_ptr<spdlog::logger> logger_;
+  std::unique_ptr<spdlog::details::periodic_worker> flusher_;
 };
 
 }  // namespace sessproc::server

@@ -31,6 +31,45 @@ bool token_matches(std::string_view header, std::string_view bearer) {
   return CRYPTO_memcmp(header.data() + 6, bearer.data() + 6, header.size() - 6) == 0;
 }
 
+// The routes on one session: `/api/sessions/{id}/...` and their `/api/me/...` twins.
+std::optional<SessionRoute> session_route(RouteId id) {
+  using Op = SessionOp;
+  switch (id) {
+    case RouteId::session_info:
+      return SessionRoute{Op::info, false};
+    case RouteId::terminate_session:
+      return SessionRoute{Op::terminate, false};
+    case RouteId::dispatch:
+      return SessionRoute{Op::dispatch, false};
+    case RouteId::cancel_task:
+      return SessionRoute{Op::cancel_task, false};
+    case RouteId::call:
+      return SessionRoute{Op::call, false};
+    case RouteId::state:
+      return SessionRoute{Op::state, false};
+    case RouteId::history:
+      return SessionRoute{Op::history, false};
+    case RouteId::session_ws:
+      return SessionRoute{Op::websocket, false};
+    case RouteId::me_info:
+      return SessionRoute{Op::info, true};
+    case RouteId::me_dispatch:
+      return SessionRoute{Op::dispatch, true};
+    case RouteId::me_cancel_task:
+      return SessionRoute{Op::cancel_task, true};
+    case RouteId::me_call:
+      return SessionRoute{Op::call, true};
+    case RouteId::me_state:
+      return SessionRoute{Op::state, true};
+    case RouteId::me_history:
+      return SessionRoute{Op::history, true};
+    case RouteId::me_ws:
+      return SessionRoute{Op::websocket, true};
+    default:
+      return std::nullopt;
+  }
+}
+
 }  // namespace
 
 void set_error(Response& response, const HttpError& error) {
@@ -106,104 +145,36 @@ bool Api::handle(const Request& rq, Response& rs, std::size_t shard, const Respo
   }
   const std::string_view p0 = m.params[0];
   const std::string_view p1 = m.params[1];
-  // Routes under /api/sessions/{id}: a well-formed id (400: it cannot name any session, so
-  // saying so leaks nothing), then the admin or the owner of that very id (403).
-  switch (m.id) {
-    case RouteId::session_info:
-    case RouteId::terminate_session:
-    case RouteId::dispatch:
-    case RouteId::cancel_task:
-    case RouteId::call:
-    case RouteId::state:
-    case RouteId::history:
-    case RouteId::session_ws:
-      if (!valid_session_id(p0)) {
-        set_error(
-            rs, from_runtime(make_error(Errc::invalid_session_id, std::string(p0.substr(0, 80)))));
-        return true;
-      }
-      break;
-    default:
-      break;
+  if (const auto route = session_route(m.id)) {
+    if (route->me) {
+      session_op(route->op, c.id, p0, rq, rs, shard, true);
+      return true;
+    }
+    // Under /api/sessions/{id}: a well-formed id (400: it cannot name any session, so saying
+    // so leaks nothing), then the admin or the owner of that very id (403).
+    if (!valid_session_id(p0)) {
+      set_error(rs,
+                from_runtime(make_error(Errc::invalid_session_id, std::string(p0.substr(0, 80)))));
+      return true;
+    }
+    if (!c.admin && (c.id.empty() || c.id != p0)) {
+      set_error(rs, make_http_error(403, "forbidden",
+                                    c.bad_token
+                                        ? std::string("The admin token is not valid")
+                                        : fmt::format("Session {} is not the caller's own session "
+                                                      "(its cookie names another, or none)",
+                                                      p0)));
+      return true;
+    }
+    session_op(route->op, p0, p1, rq, rs, shard, false);
+    return true;
   }
-  switch (m.id) {
-    case RouteId::session_info:
-    case RouteId::terminate_session:
-    case RouteId::dispatch:
-    case RouteId::cancel_task:
-    case RouteId::call:
-    case RouteId::state:
-    case RouteId::history:
-    case RouteId::session_ws:
-      if (!c.admin && (c.id.empty() || c.id != p0)) {
-        set_error(rs, make_http_error(
-                          403, "forbidden",
-                          c.bad_token ? std::string("The admin token is not valid")
-                                      : fmt::format("Session {} is not the caller's own session "
-                                                    "(its cookie names another, or none)",
-                                                    p0.size() <= 64 ? p0 : p0.substr(0, 64))));
-        return true;
-      }
-      break;
-    default:
-      break;
-  }
-  const std::string_view me = c.id;
   switch (m.id) {
     case RouteId::start_session:
       start_session(rq, c, rs);
       return true;
     case RouteId::list_sessions:
       list_sessions(rq, rs);
-      return true;
-    case RouteId::session_info:
-      session_info(p0, rs);
-      return true;
-    case RouteId::terminate_session:
-      terminate(p0, rs);
-      return true;
-    case RouteId::dispatch:
-      dispatch(p0, rq, rs, shard, false);
-      return true;
-    case RouteId::cancel_task:
-      cancel_task(p0, p1, rs);
-      return true;
-    case RouteId::call:
-      call(p0, rq, rs, false);
-      return true;
-    case RouteId::state:
-      state(p0, rq, rs, false);
-      return true;
-    case RouteId::history:
-      history(p0, rs, false);
-      return true;
-    case RouteId::session_ws:
-      websocket(p0, rq, rs, false);
-      return true;
-    case RouteId::me_info:
-      if (auto e = ensure_started(me)) {
-        set_error(rs, from_runtime(*e));
-        return true;
-      }
-      session_info(me, rs);
-      return true;
-    case RouteId::me_dispatch:
-      dispatch(me, rq, rs, shard, true);
-      return true;
-    case RouteId::me_cancel_task:
-      cancel_task(me, p0, rs);
-      return true;
-    case RouteId::me_call:
-      call(me, rq, rs, true);
-      return true;
-    case RouteId::me_state:
-      state(me, rq, rs, true);
-      return true;
-    case RouteId::me_history:
-      history(me, rs, true);
-      return true;
-    case RouteId::me_ws:
-      websocket(me, rq, rs, true);
       return true;
     case RouteId::list_modules:
       list_modules(rs);
@@ -227,9 +198,36 @@ bool Api::handle(const Request& rq, Response& rs, std::size_t shard, const Respo
       rs.content_type = "text/html; charset=utf-8";
       rs.body = std::string(options_.index_html);
       return true;
+    default:
+      break;  // the routes on one session, answered above
   }
   set_error(rs, make_http_error(500, "internal_error", "Unhandled route"));
   return true;
+}
+
+void Api::session_op(SessionOp op, std::string_view id, std::string_view task, const Request& rq,
+                     Response& rs, std::size_t shard, bool me) {
+  switch (op) {
+    case SessionOp::info:
+      if (me) {
+        if (auto e = ensure_started(id)) return set_error(rs, from_runtime(*e));
+      }
+      return session_info(id, rs);
+    case SessionOp::terminate:
+      return terminate(id, rs);
+    case SessionOp::dispatch:
+      return dispatch(id, rq, rs, shard, me);
+    case SessionOp::cancel_task:
+      return cancel_task(id, task, rs);
+    case SessionOp::call:
+      return call(id, rq, rs, me);
+    case SessionOp::state:
+      return state(id, rq, rs, me);
+    case SessionOp::history:
+      return history(id, rs, me);
+    case SessionOp::websocket:
+      return websocket(id, rq, rs, me);
+  }
 }
 
 void Api::metrics(Response& rs) {

@@ -34,6 +34,22 @@
 
 namespace sessproc::server {
 
+// What a route on one session does; the same for `/api/sessions/{id}/...` and `/api/me/...`.
+enum class SessionOp : std::uint8_t {
+  info,
+  terminate,
+  dispatch,
+  cancel_task,
+  call,
+  state,
+  history,
+  websocket
+};
+struct SessionRoute {
+  SessionOp op;
+  bool me;  // the session is the cookie's (started on first use), not the path's
+};
+
 struct ApiOptions {
   std::string admin_token;
   std::string default_session_type;  // of /api/me sessions and of starts without "type"
@@ -69,6 +85,9 @@ class Api {
   };
   Caller identify(const Request& request, RouteId route, Response& response);
 
+  // A route on one session, `id` checked already; `task` for cancel_task.
+  void session_op(SessionOp op, std::string_view id, std::string_view task, const Request& rq,
+                  Response& rs, std::size_t shard, bool me);
   // Route bodies (api_sessions.cpp, api_admin.cpp).
   void start_session(const Request& rq, const Caller& c, Response& rs);
   void list_sessions(const Request& rq, Response& rs);

@@ -174,14 +174,6 @@ void set_layer_value(Value& layer, const ConfigKey& key, Value value) {
   }
 }
 
-EnvLookup process_env() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char* v = std::getenv(std::string(name).c_str());
-    if (!v) return std::nullopt;
-    return std::string(v);
-  };
-}
-
 std::expected<Value, std::string> env_layer(const EnvLookup& env) {
   Value layer = Value::object();
   for (const auto& key : kKeys) {
@@ -252,6 +244,11 @@ std::expected<ServerConfig, std::string> resolve_config(const Value& file, const
   count("ws_queue_messages", l.ws_queue_messages);
   ms("drain_timeout_ms", l.drain_timeout);
   if (merged.contains("runtime")) c.runtime = merged["runtime"];
+  if (file.is_object() && file.contains("runtime")) c.runtime_file = file["runtime"];
+  for (const Value* layer : {&env, &flags}) {
+    if (!layer->is_object() || !layer->contains("runtime")) continue;
+    for (const auto& [k, v] : (*layer)["runtime"].items()) c.runtime_override[k] = v;
+  }
 
   if (c.backend != "jit" && c.backend != "interp") {
     return std::unexpected(fmt::format("\"backend\" must be jit or interp, not \"{}\"", c.backend));
@@ -274,62 +271,32 @@ std::string default_data_dir(const EnvLookup& env) {
   return "sessd-data";
 }
 
-std::expected<RuntimeConfig, std::string> runtime_config(const Value& runtime) {
-  RuntimeConfig rc;
-  if (runtime.is_null()) return rc;
+std::expected<RuntimeConfig, std::string> runtime_config(const Value& runtime, RuntimeConfig base) {
+  if (runtime.is_null()) return base;
   if (!runtime.is_object()) return std::unexpected(std::string("\"runtime\" must be an object"));
-  auto uint_of = [&](const std::string& k,
-                     const Value& v) -> std::expected<std::uint64_t, std::string> {
-    if (!kind_matches(KeyKind::uint, v)) {
+  Value translated = Value::object();
+  for (const auto& [k, v] : runtime.items()) {
+    if (!k.ends_with("_ms")) {
+      translated[k] = v;
+      continue;
+    }
+    if (!kind_matches(KeyKind::millis, v)) {
       return std::unexpected(fmt::format("\"runtime.{}\" must be a non-negative integer", k));
     }
-    return as_uint(v);
-  };
-  for (const auto& [k, v] : runtime.items()) {
-    if (k == "session_type") {
-      if (!v.is_string() || v.get<std::string>().empty()) {
-        return std::unexpected(std::string("\"runtime.session_type\" must be a non-empty string"));
-      }
-      rc.session_type = v.get<std::string>();
-      continue;
-    }
-    if (k == "unmatched_action") {
-      const std::string p = v.is_string() ? v.get<std::string>() : std::string();
-      if (p == "log")
-        rc.unmatched_action = UnmatchedPolicy::log;
-      else if (p == "warn")
-        rc.unmatched_action = UnmatchedPolicy::warn;
-      else if (p == "silent")
-        rc.unmatched_action = UnmatchedPolicy::silent;
-      else
-        return std::unexpected(
-            std::string("\"runtime.unmatched_action\" must be log, warn or silent"));
-      continue;
-    }
-    auto n = uint_of(k, v);
-    if (!n) return std::unexpected(n.error());
-    if (k == "max_sessions")
-      rc.max_sessions = *n;
-    else if (k == "rate_limit")
-      rc.rate_limit = static_cast<std::uint32_t>(std::min<std::uint64_t>(*n, UINT32_MAX));
-    else if (k == "session_ttl_ms")
-      rc.session_ttl = std::chrono::milliseconds(*n);
-    else if (k == "history_size")
-      rc.history_size = *n;
-    else if (k == "worker_threads")
-      rc.worker_threads = static_cast<unsigned>(std::min<std::uint64_t>(*n, 1024));
-    else if (k == "call_timeout_ms")
-      rc.call_timeout = std::chrono::milliseconds(*n);
-    else if (k == "effect_timeout_ms")
-      rc.effect_timeout = std::chrono::milliseconds(*n);
-    else if (k == "registry_shards")
-      rc.registry_shards = std::max<std::uint64_t>(*n, 1);
-    else
-      return std::unexpected(fmt::format("config: unknown key \"runtime.{}\"", k));
+    translated[k.substr(0, k.size() - 3)] = fmt::format("{}ms", as_uint(v));
   }
-  if (rc.session_ttl.count() == 0)
-    return std::unexpected(std::string("\"runtime.session_ttl_ms\" must be positive"));
+  auto rc = config_from_json(translated, std::move(base));
+  if (!rc) return std::unexpected(fmt::format("\"runtime\": {}", rc.error()));
   return rc;
+}
+
+std::expected<RuntimeConfig, std::string> runtime_config(const ServerConfig& config,
+                                                         const EnvLookup& env) {
+  auto rc = runtime_config(config.runtime_file);
+  if (!rc) return rc;
+  rc = config_from_env(std::move(*rc), env);
+  if (!rc) return rc;
+  return runtime_config(config.runtime_override, std::move(*rc));
 }
 
 std::expected<std::pair<std::string, std::uint16_t>, std::string> split_listen(

@@ -5,8 +5,12 @@
 // setting cannot exist in one source and be missing from another. Each source becomes a JSON
 // object in the file's shape; the layers are merged in precedence order (defaults < file < env
 // < flags) and applied once, with every value type-checked and unknown keys refused. The
-// runtime's own part lives under the key "runtime" and is handed to the runtime's config
-// reader (runtime_config()), so the server does not duplicate the runtime's settings.
+// runtime's own part lives under the key "runtime" and is read by the runtime's own config
+// reader (`config_from_json`, `config_from_env` in runtime/config_file.h), so the server does
+// not duplicate the runtime's settings: it only spells durations as integer `*_ms` keys, as
+// every server key does, and translates them ("session_ttl_ms": 500 -> "session_ttl": "500ms");
+// the runtime's own spelling ("session_ttl": "30s") is accepted too. The runtime's SESSPROC_*
+// variables apply as well, above the file and below SESSD_* variables and flags.
 #pragma once
 
 #include <chrono>
@@ -21,6 +25,7 @@
 #include <vector>
 
 #include "runtime/config.h"
+#include "runtime/config_file.h"
 #include "runtime/value.h"
 
 namespace sessproc::server {
@@ -49,7 +54,10 @@ struct ServerConfig {
   std::string log_level = "info";  // trace debug info warn error critical off
   bool access_log = false;         // one info line per request on the "access" logger
   ServerLimits limits;
-  Value runtime = Value::object();  // the runtime's part, see runtime_config()
+  Value runtime = Value::object();  // the runtime's part, all layers merged
+  // The same, split where the runtime's SESSPROC_* variables go between them.
+  Value runtime_file = Value::object();      // from the config file
+  Value runtime_override = Value::object();  // from SESSD_* variables and flags
 };
 
 enum class KeyKind : std::uint8_t { string, uint, boolean, millis, string_list };
@@ -71,8 +79,9 @@ std::expected<Value, std::string> parse_key_text(const ConfigKey& key, std::stri
 // Sets `key` in a layer object (creating "runtime" when needed).
 void set_layer_value(Value& layer, const ConfigKey& key, Value value);
 
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
-EnvLookup process_env();
+// The runtime's environment lookup (injectable, so tests never touch the real environment).
+using sessproc::EnvLookup;
+using sessproc::process_env;
 
 // The environment layer: every SESSD_* variable of the table that is set.
 std::expected<Value, std::string> env_layer(const EnvLookup& env);
@@ -84,9 +93,17 @@ std::expected<ServerConfig, std::string> resolve_config(const Value& file, const
 // `$XDG_STATE_HOME/sessd`, else `$HOME/.local/state/sessd`, else `./sessd-data`.
 std::string default_data_dir(const EnvLookup& env);
 
-// The runtime's configuration from the "runtime" object (keys: max_sessions, session_ttl_ms,
-// rate_limit, history_size, worker_threads, call_timeout_ms, session_type, unmatched_action).
-std::expected<RuntimeConfig, std::string> runtime_config(const Value& runtime);
+// A "runtime" object overlaid on `base` by the runtime's config_from_json, after turning each
+// integer `x_ms` key into the runtime's duration `x` ("<n>ms"). Keys: max_sessions,
+// session_ttl_ms, rate_limit, history_size, worker_threads, call_timeout_ms,
+// effect_timeout_ms, timer_tick_ms, registry_shards, session_type, unmatched_action (and the
+// runtime's own duration keys).
+std::expected<RuntimeConfig, std::string> runtime_config(const Value& runtime,
+                                                         RuntimeConfig base = {});
+// The runtime's configuration of a resolved ServerConfig: defaults < the file's "runtime" <
+// SESSPROC_* variables (from `env`) < SESSD_* variables and flags.
+std::expected<RuntimeConfig, std::string> runtime_config(const ServerConfig& config,
+                                                         const EnvLookup& env);
 
 // "127.0.0.1:4000" -> {"127.0.0.1", 4000}; "[::1]:80" -> {"::1", 80}.
 std::expected<std::pair<std::string, std::uint16_t>, std::string> split_listen(

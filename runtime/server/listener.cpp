@@ -56,13 +56,15 @@ void Listener::stop() {
 
 void Listener::accept() {
   const std::size_t target = next_++ % targets_.size();
-  acceptor_.async_accept(*targets_[target], [self = shared_from_this(), target](
-                                                boost::system::error_code ec, tcp::socket socket) {
-    self->on_accept(ec, std::move(socket), target);
-  });
+  acceptor_.async_accept(*targets_[target],
+                         [self = shared_from_this(), target](boost::system::error_code ec,
+                                                             HttpSession::Socket socket) {
+                           self->on_accept(ec, std::move(socket), target);
+                         });
 }
 
-void Listener::on_accept(boost::system::error_code ec, tcp::socket socket, std::size_t target) {
+void Listener::on_accept(boost::system::error_code ec, HttpSession::Socket socket,
+                         std::size_t target) {
   if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
   if (ec) {
     // Out of file descriptors and the like: wait a little instead of spinning.
@@ -83,7 +85,7 @@ void Listener::on_accept(boost::system::error_code ec, tcp::socket socket, std::
   accept();
 }
 
-void Listener::reject(tcp::socket& socket) {
+void Listener::reject(HttpSession::Socket& socket) {
   ctx_.metrics.record_rejected_connection(ctx_.metrics.shared_shard());
   boost::system::error_code ec;
   socket.non_blocking(true, ec);

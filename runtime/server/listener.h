@@ -17,6 +17,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "runtime/server/connection.h"
+#include "runtime/server/http_session.h"
 
 namespace sessproc::server {
 
@@ -33,9 +34,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void accept();
-  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket,
-                 std::size_t target);
-  void reject(boost::asio::ip::tcp::socket& socket);
+  void on_accept(boost::system::error_code ec, HttpSession::Socket socket, std::size_t target);
+  void reject(HttpSession::Socket& socket);
 
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_;

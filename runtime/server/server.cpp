@@ -1,7 +1,6 @@
 // runtime/server/server.cpp: threads, start and the drain on shutdown.
 #include "runtime/server/server.h"
 
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "runtime/server/listener.h"
@@ -19,9 +18,10 @@ Server::Server(Runtime& runtime, ModuleAdmin* modules, Metrics& metrics, ServerS
     : runtime_(runtime), modules_(modules), metrics_(metrics), setup_(std::move(setup)) {
   logger_ = setup_.logger ? setup_.logger : spdlog::default_logger();
   auto access = setup_.access_logger;
-  if (!access)
-    access = std::make_shared<spdlog::logger>("access",
-                                              std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  if (!access && setup_.config.access_log) {
+    access_writer_ = std::make_unique<AccessLogWriter>();
+    access = access_writer_->logger();
+  }
   access_ = std::make_unique<AccessLog>(access, logger_, setup_.config.access_log);
   api_ = std::make_unique<Api>(
       runtime_, Signer(setup_.secret),

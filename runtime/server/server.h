@@ -35,7 +35,7 @@ struct ServerSetup {
   std::string default_session_type;  // resolved
   std::string_view index_html;
   std::shared_ptr<spdlog::logger> logger;         // null: spdlog's default
-  std::shared_ptr<spdlog::logger> access_logger;  // null: a stdout logger named "access"
+  std::shared_ptr<spdlog::logger> access_logger;  // null: AccessLogWriter's (stdout, async)
 };
 
 // I/O threads for a config: `threads`, or one per core.
@@ -65,6 +65,7 @@ class Server {
   Metrics& metrics_;
   ServerSetup setup_;
   std::shared_ptr<spdlog::logger> logger_;
+  std::unique_ptr<AccessLogWriter> access_writer_;  // the default access logger, when on
   std::unique_ptr<AccessLog> access_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<ServerContext> ctx_;

@@ -3,7 +3,7 @@
 
 namespace sessproc::server {
 
-WsOutbox::Push WsOutbox::push_locked(std::string message) {
+WsOutbox::Push WsOutbox::push_locked(WsMessage message) {
   if (closed_) return Push::dropped;
   if (since_progress_ >= limit_ || queue_.size() >= limit_ * kHardFactor) {
     closed_ = true;
@@ -16,12 +16,12 @@ WsOutbox::Push WsOutbox::push_locked(std::string message) {
   return Push::start_writing;
 }
 
-WsOutbox::Push WsOutbox::push(std::string message) {
+WsOutbox::Push WsOutbox::push(WsMessage message) {
   std::lock_guard lock(mu_);
   return push_locked(std::move(message));
 }
 
-WsOutbox::Push WsOutbox::push_for(std::uint64_t sub, std::string message) {
+WsOutbox::Push WsOutbox::push_for(std::uint64_t sub, WsMessage message) {
   std::lock_guard lock(mu_);
   auto it = subs_.find(sub);
   if (closed_ || it == subs_.end()) return Push::dropped;
@@ -42,12 +42,12 @@ void WsOutbox::stage(std::uint64_t sub) {
   subs_[sub] = SubState{};
 }
 
-WsOutbox::Push WsOutbox::confirm(std::uint64_t sub, std::string message) {
+WsOutbox::Push WsOutbox::confirm(std::uint64_t sub, WsMessage message) {
   std::lock_guard lock(mu_);
   auto it = subs_.find(sub);
   if (it == subs_.end()) return Push::dropped;
   it->second.confirmed = true;
-  std::vector<std::string> held = std::move(it->second.held);
+  std::vector<WsMessage> held = std::move(it->second.held);
   Push result = push_locked(std::move(message));
   for (auto& m : held) {
     const Push p = push_locked(std::move(m));
@@ -62,7 +62,7 @@ void WsOutbox::discard(std::uint64_t sub) {
   subs_.erase(sub);
 }
 
-const std::string* WsOutbox::front() {
+const WsMessage* WsOutbox::front() {
   std::lock_guard lock(mu_);
   if (queue_.empty()) {
     writing_ = false;
@@ -71,7 +71,7 @@ const std::string* WsOutbox::front() {
   return &queue_.front();
 }
 
-const std::string* WsOutbox::pop() {
+const WsMessage* WsOutbox::pop() {
   std::lock_guard lock(mu_);
   if (!queue_.empty()) queue_.pop_front();
   since_progress_ = 0;  // the client took a message: it is reading

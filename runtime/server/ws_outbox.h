@@ -15,17 +15,34 @@
 // `confirm(sub, ...)` (while runtime.subscribe delivers the current value) the sink's messages
 // are held back, so the client always sees `subscribed` first, then the current value, then
 // the changes. Messages for a subscription that was dropped are discarded.
+// A message is two parts: text shared with other sockets (a change pushed to every subscriber
+// of the same selection is serialised once, see push_text.h) and this socket's own tail.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 namespace sessproc::server {
+
+// One outgoing text frame: `shared` (may be null) followed by `own`.
+struct WsMessage {
+  std::shared_ptr<const std::string> shared;
+  std::string own;
+
+  WsMessage() = default;
+  WsMessage(std::string text) : own(std::move(text)) {}  // NOLINT: a plain message converts
+  WsMessage(const char* text) : own(text) {}             // NOLINT
+  WsMessage(std::shared_ptr<const std::string> head, std::string tail)
+      : shared(std::move(head)), own(std::move(tail)) {}
+  std::size_t size() const { return (shared ? shared->size() : 0) + own.size(); }
+  std::string text() const { return (shared ? *shared : std::string()) + own; }
+};
 
 class WsOutbox {
  public:
@@ -40,31 +57,31 @@ class WsOutbox {
 
   explicit WsOutbox(std::size_t limit) : limit_(limit) {}
 
-  Push push(std::string message);
+  Push push(WsMessage message);
   // From a sink: queued only if `sub` is confirmed; held while staged; dropped otherwise.
-  Push push_for(std::uint64_t sub, std::string message);
+  Push push_for(std::uint64_t sub, WsMessage message);
   void stage(std::uint64_t sub);
   // Queues `message` then whatever the sink produced while staged.
-  Push confirm(std::uint64_t sub, std::string message);
+  Push confirm(std::uint64_t sub, WsMessage message);
   void discard(std::uint64_t sub);
 
   // Writer side (the socket's thread). The front message stays valid until pop().
-  const std::string* front();
+  const WsMessage* front();
   // Removes the front; returns the next message, or null (the writer then stops).
-  const std::string* pop();
+  const WsMessage* pop();
 
   void close();  // later pushes are dropped; the message being written stays valid
   bool closed() const;
   std::size_t size() const;
 
  private:
-  Push push_locked(std::string message);
+  Push push_locked(WsMessage message);
   struct SubState {
     bool confirmed = false;
-    std::vector<std::string> held;
+    std::vector<WsMessage> held;
   };
   mutable std::mutex mu_;
-  std::deque<std::string> queue_;
+  std::deque<WsMessage> queue_;
   std::unordered_map<std::uint64_t, SubState> subs_;
   std::size_t limit_;
   std::size_t since_progress_ = 0;  // messages queued since a write last completed

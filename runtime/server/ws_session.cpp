@@ -6,7 +6,12 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include <array>
+
+#include <fmt/format.h>
+
 #include "runtime/server/json_body.h"
+#include "runtime/server/push_text.h"
 
 namespace sessproc::server {
 namespace {
@@ -152,10 +157,12 @@ void WsSession::op_subscribe(const Value& msg, const Value& ref) {
   }
   const std::uint64_t local = next_sub_++;
   outbox_->stage(local);
-  Sink sink = [outbox = outbox_, ex = executor_, weak = weak_from_this(), local](
-                  std::string_view ev, const Value& value) {
-    std::string text = dump_json(Value{{"event", ev}, {"value", value}, {"sub", local}});
-    after_push(outbox->push_for(local, std::move(text)), ex, weak);
+  // The serialised event and value are shared with every socket subscribed to the same
+  // selection (push_text.h); this socket adds only its subscription number.
+  Sink sink = [outbox = outbox_, ex = executor_, weak = weak_from_this(), local,
+               tail = fmt::format(R"(,"sub":{}}})", local)](std::string_view ev,
+                                                            const Value& value) {
+    after_push(outbox->push_for(local, WsMessage(push_text(ev, value), tail)), ex, weak);
   };
   auto sub = ctx_.runtime.subscribe(session_id_, Selector(select), event, std::move(sink),
                                     std::weak_ptr<const void>(owner_));
@@ -264,7 +271,7 @@ void WsSession::after_push(WsOutbox::Push p, const Executor& ex,
   }
 }
 
-void WsSession::write_next(const std::string* message) {
+void WsSession::write_next(const WsMessage* message) {
   if (!message || finished_) {
     writing_ = false;
     if (closing_ && !finished_) {
@@ -274,15 +281,17 @@ void WsSession::write_next(const std::string* message) {
     return;
   }
   writing_ = true;
-  ws_.async_write(asio::buffer(*message),
-                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                    if (ec) {
-                      self->writing_ = false;
-                      return self->finish();
-                    }
-                    self->ctx_.metrics.record_ws_message_out(self->shard_);
-                    self->write_next(self->outbox_->pop());
-                  });
+  const std::array<asio::const_buffer, 2> parts{
+      message->shared ? asio::buffer(*message->shared) : asio::const_buffer(),
+      asio::buffer(message->own)};
+  ws_.async_write(parts, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) {
+      self->writing_ = false;
+      return self->finish();
+    }
+    self->ctx_.metrics.record_ws_message_out(self->shard_);
+    self->write_next(self->outbox_->pop());
+  });
 }
 
 void WsSession::drop_slow() {

@@ -55,7 +55,7 @@ class WsSession final : public Connection, public std::enable_shared_from_this<W
   void send(std::string message);
   // Acts on a push result from any thread (starts the writer, or drops a slow client).
   static void after_push(WsOutbox::Push p, const Executor& ex, const std::weak_ptr<WsSession>& w);
-  void write_next(const std::string* message);
+  void write_next(const WsMessage* message);
   void drop_slow();
   void close_gracefully();
   void finish();  // the socket is done: unsubscribe everything, count down

@@ -7,7 +7,7 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startSessd } = require('./lib/sessd');
 const { Client } = require('./lib/http');
-const { exchange, statusOf } = require('./lib/raw');
+const { connect, exchange, statusOf } = require('./lib/raw');
 const { expectStatus, expectErrorBody } = require('./lib/expect');
 const { putFile } = require('./lib/modules');
 
@@ -58,6 +58,36 @@ describe('sessd error statuses', () => {
     for (const id of ['a%20b', 'x'.repeat(65), '%C3%A9']) {
       expectStatus(await admin.get(`/api/sessions/${id}`), 400, `GET /api/sessions/${id}`);
     }
+  });
+
+  it('400 invalid_session_id with the JSON error shape for a bad id in any session path', async () => {
+    const routes = [
+      ['POST', (id) => `/api/sessions/${id}/dispatch`, { type: 'counter.increment' }],
+      ['POST', (id) => `/api/sessions/${id}/call`, { query: 'counter.double' }],
+      ['GET', (id) => `/api/sessions/${id}/state`],
+      ['GET', (id) => `/api/sessions/${id}/history`],
+      ['GET', (id) => `/api/sessions/${id}`],
+      ['DELETE', (id) => `/api/sessions/${id}`],
+      ['DELETE', (id) => `/api/sessions/${id}/tasks/1`],
+    ];
+    // A newline, a 65-byte id (one over the limit), a space, a dot, a NUL.
+    for (const id of ['bad%0Aid', 'y'.repeat(65), 'a%20b', 'a.b', 'a%00b']) {
+      for (const [method, path, body] of routes) {
+        // With the admin token and without: a bad id is 400 before any ownership check.
+        for (const client of [admin, new Client(server.url)]) {
+          const reply = await client.request(method, path(id), body ? { body } : {});
+          expectStatus(reply, 400, `${method} ${path(id)}`);
+          expectErrorBody(reply, `${method} ${path(id)}`);
+          assert.equal(reply.json.error.code, 'invalid_session_id', `${method} ${path(id)}`);
+          assert.match(reply.headers['content-type'], /^application\/json/);
+        }
+      }
+    }
+    // Exactly 64 bytes is a valid id: it names no session, so the admin gets 404.
+    const longest = 'z'.repeat(64);
+    const reply = await admin.post(`/api/sessions/${longest}/dispatch`, { type: 'counter.increment' });
+    expectStatus(reply, 404, 'dispatch to an unknown 64-byte id');
+    assert.equal(reply.json.error.code, 'session_not_found');
   });
 
   it('400 on a missing or non-string type', async () => {
@@ -119,6 +149,38 @@ describe('sessd error statuses', () => {
     expectStatus(fits, 200, 'dispatch of a body just under 1 MiB');
     assert.equal(await count(), 1);
     await dispatch({ type: 'counter.reset' });
+  });
+
+  it('413 for an oversized body sent in one write: the reply arrives, then a clean close', async () => {
+    // All of it at once: the server answers after the header, while most of the body is still
+    // in flight. Closing with that input unread would reset the connection (and could destroy
+    // the reply in the client's kernel); the server must half-close and drain instead.
+    const body = JSON.stringify({ type: 'counter.set', payload: 1, pad: 'x'.repeat(2 * MIB) });
+    const request = `POST /api/sessions/errs/dispatch HTTP/1.1\r\nHost: t\r\n` +
+                    `Authorization: Bearer ${server.adminToken}\r\nContent-Type: application/json\r\n` +
+                    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const socket = await connect(server.port);
+    const chunks = [];
+    let failure = null;
+    let endedByServer = false;
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', (e) => { failure = e; });
+    socket.on('end', () => { endedByServer = true; });
+    const closed = new Promise((resolve, reject) => {
+      const limit = setTimeout(() => reject(new Error('the connection stayed open')), 10000);
+      socket.on('close', () => { clearTimeout(limit); resolve(); });
+    });
+    socket.write(request);
+    await closed;
+    const answer = Buffer.concat(chunks).toString('latin1');
+    assert.equal(failure, null, `the client saw ${failure && failure.code}; answer: ${answer.slice(0, 200)}`);
+    assert.ok(endedByServer, 'the server half-closed (FIN), it did not reset');
+    assert.equal(statusOf(answer), 413, `raw answer: ${answer.slice(0, 300)}`);
+    assert.match(answer, /\r\nConnection: close\r\n/i);
+    const error = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    assert.equal(error.error.code, 'payload_too_large');
+    assert.equal(typeof error.error.message, 'string');
+    assert.equal(await count(), 0, 'the oversized action was not applied');
   });
 
   it('413 on a chunked body over 1 MiB', async () => {

@@ -132,7 +132,7 @@ int run(int argc, char** argv) {
   logger->set_level(level);
   spdlog::set_default_logger(logger);
 
-  auto runtime_config = server::runtime_config(config->runtime);
+  auto runtime_config = server::runtime_config(*config, env_lookup);
   if (!runtime_config) return fail(runtime_config.error());
   runtime_config->logger = logger;
   auto runtime = std::make_unique<Runtime>(*runtime_config);

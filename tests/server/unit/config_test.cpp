@@ -55,6 +55,37 @@ TEST_CASE("flags win over the environment, which wins over the file") {
   CHECK(c->listen == "10.0.0.2:2");
 }
 
+TEST_CASE("the runtime part is read by the runtime's reader, SESSPROC_ variables included") {
+  const Value file = {
+      {"runtime", {{"max_sessions", 7}, {"session_ttl_ms", 1500}, {"call_timeout", "2s"}}}};
+  auto env = env_layer(env_of({{"SESSD_HISTORY_SIZE", "9"}}));
+  REQUIRE(env.has_value());
+  auto c = resolve_config(file, *env, Value::object());
+  REQUIRE(c.has_value());
+  // SESSPROC_ (the runtime's own variables) beat the file and lose to SESSD_ and flags.
+  const auto runtime_env = env_of({{"SESSPROC_MAX_SESSIONS", "8"},
+                                   {"SESSPROC_HISTORY_SIZE", "3"},
+                                   {"SESSPROC_RATE_LIMIT", "4"}});
+  auto rc = runtime_config(*c, runtime_env);
+  REQUIRE(rc.has_value());
+  CHECK(rc->max_sessions == 8u);                              // SESSPROC_ over the file
+  CHECK(rc->history_size == 9u);                              // SESSD_ over SESSPROC_
+  CHECK(rc->rate_limit == 4u);                                // SESSPROC_ over the default
+  CHECK(rc->session_ttl == std::chrono::milliseconds(1500));  // "_ms" integers are translated
+  CHECK(rc->call_timeout == std::chrono::seconds(2));         // the runtime's own spelling
+  auto bad = runtime_config(*c, env_of({{"SESSPROC_MAX_SESSIONS", "many"}}));
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().find("SESSPROC_MAX_SESSIONS") != std::string::npos);
+  auto zero =
+      resolve_config(Value{{"runtime", {{"session_ttl_ms", 0}}}}, Value::object(), Value::object());
+  REQUIRE_FALSE(zero.has_value());
+  CHECK(zero.error().find("session_ttl") != std::string::npos);
+  auto typed = resolve_config(Value{{"runtime", {{"call_timeout_ms", "5s"}}}}, Value::object(),
+                              Value::object());
+  REQUIRE_FALSE(typed.has_value());
+  CHECK(typed.error().find("call_timeout_ms") != std::string::npos);
+}
+
 TEST_CASE("every key has a JSON name, an SESSD_ variable and a flag, all distinct") {
   std::set<std::string_view> keys, envs, flags;
   for (const auto& k : config_keys()) {

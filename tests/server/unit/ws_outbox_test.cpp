@@ -10,7 +10,7 @@ using Push = WsOutbox::Push;
 
 std::vector<std::string> drain(WsOutbox& o) {
   std::vector<std::string> out;
-  for (const std::string* m = o.front(); m; m = o.pop()) out.push_back(*m);
+  for (const WsMessage* m = o.front(); m; m = o.pop()) out.push_back(m->text());
   return out;
 }
 
@@ -32,16 +32,16 @@ TEST_CASE("a slow reader overflows the limit: the outbox closes and drops what f
   CHECK(o.closed());
   CHECK(o.push("5") == Push::dropped);
   // The message being written stays valid; the writer then stops.
-  const std::string* front = o.front();
+  const WsMessage* front = o.front();
   REQUIRE(front);
-  CHECK(*front == "1");
+  CHECK(front->text() == "1");
   CHECK(o.pop() == nullptr);
 }
 
 TEST_CASE("a reader that keeps taking messages may fall behind for a while") {
   WsOutbox o(3);
   CHECK(o.push("m0") == Push::start_writing);
-  const std::string* writing = o.front();
+  const WsMessage* writing = o.front();
   REQUIRE(writing);
   // Each completed write is progress; bursts of fewer than `limit` between writes are fine,
   // even though the queue grows past `limit`.

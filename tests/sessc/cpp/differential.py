@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """differential.py: runs every `sessc run` golden case with --backend cpp and compares.
 
-The cases are tests/sessc/run/**/*.reducer; their recorded expectations (exit status, stdout
-and stderr) come from the interpreter, so the C++ backend must reproduce them exactly. Each
-case's emitted C++ is compiled by sessc itself; cases run in parallel (--jobs) to keep the
-whole check within a few minutes on two cores.
+The cases are tests/sessc/run/**/*.reducer (and tests/sessc/cpp/native/, which CTest adds);
+their recorded expectations (exit status, stdout and stderr) come from the interpreter, so the
+C++ backend must reproduce them exactly. Each case's emitted C++ is compiled by sessc itself;
+cases run in parallel (--jobs) to keep the whole check within a few minutes on two cores.
 """
 import argparse
 import concurrent.futures

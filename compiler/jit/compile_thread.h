@@ -1,0 +1,18 @@
+// compile_thread.h: the process's background thread for JIT compiles (tiered.h).
+//
+// Design decision: one thread for the whole process, started on first use, so that a hot load
+// never waits for LLVM and no compile competes with another for the machine's cores (those
+// belong to the runtime's workers; a compile takes tens of milliseconds). Jobs run in order;
+// a job whose module is already gone skips its compile by itself. The thread runs at a lower
+// priority (nice 10) than the runtime's workers. The thread is joined when
+// the process exits (static destruction): the compile in progress finishes, queued jobs are
+// dropped without running.
+#pragma once
+
+#include <functional>
+
+namespace sessproc::jit {
+
+void compile_in_background(std::function<void()> job);
+
+}  // namespace sessproc::jit

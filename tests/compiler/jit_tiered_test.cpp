@@ -1,0 +1,191 @@
+// jit_tiered_test.cpp: a tiered JIT module (compiler/jit/tiered.h) runs on the interpreter until
+// its background compile is done, then on machine code, with the same answers throughout.
+//
+// The compile thread is held closed by a job that waits (CompileGate), so that each test knows
+// which tier runs when: the tiered module's compile is queued behind it.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/driver/compilation.h"
+#include "compiler/interp/interp.h"
+#include "compiler/ir/lower.h"
+#include "compiler/jit/compile_thread.h"
+#include "compiler/jit/tiered.h"
+
+namespace sessproc::jit {
+namespace {
+
+std::shared_ptr<const ir::Module> lower_program(const std::string& text) {
+  driver::Compilation compilation;
+  compilation.add("t.reducer", text);
+  REQUIRE(compilation.check());
+  return std::make_shared<const ir::Module>(
+      ir::lower(compilation.program(), *compilation.checked(), compilation.sources()));
+}
+
+Action action(std::string type, sessproc::Value payload = nullptr) {
+  Action a;
+  a.type = std::move(type);
+  a.payload = std::move(payload);
+  return a;
+}
+
+// Keeps the compile thread busy until open() (or destruction).
+class CompileGate {
+ public:
+  CompileGate() {
+    compile_in_background([opened = opened_.get_future().share()] { opened.wait(); });
+  }
+  ~CompileGate() { open(); }
+  void open() {
+    if (!open_) opened_.set_value();
+    open_ = true;
+  }
+
+ private:
+  std::promise<void> opened_;
+  bool open_ = false;
+};
+
+// The module's on_ready result, once it comes.
+struct Ready {
+  using Result = std::expected<void, std::string>;
+  std::shared_ptr<std::promise<Result>> promise = std::make_shared<std::promise<Result>>();
+  std::future<Result> future = promise->get_future();
+
+  std::function<void(Result)> callback() {
+    return [promise = promise](Result r) { promise->set_value(std::move(r)); };
+  }
+  std::expected<void, std::string> wait() {
+    REQUIRE(future.wait_for(std::chrono::minutes(2)) == std::future_status::ready);
+    return future.get();
+  }
+};
+
+std::shared_ptr<const Module> tiered_module(const std::shared_ptr<const ir::Module>& ir,
+                                            Ready& ready) {
+  auto made = make_tiered_module(ir, {.on_ready = ready.callback()});
+  REQUIRE_MESSAGE(made.has_value(), (made ? "" : made.error().message));
+  return *made;
+}
+
+constexpr const char* kProgram = R"(
+reducer counter {
+  state { count: int = 0; history: list<int> = []; name: string = "c"; }
+  on "add"(n: int) when n > 0 { count += n; history = append(history, n); }
+  on "add"(n: int) { count -= 1; }
+  on "div"(n: int) { count = 100 / n; }
+  on "tag"(k: string) { name = name + k; }
+  query "total" -> int { let t = 0; for h in history { t += h; } return t + count; }
+}
+)";
+
+TEST_CASE("jit tiered: the interpreter answers until the code is ready, then the code, alike") {
+  auto ir = lower_program(kProgram);
+  auto interp = *interp::make_interp_module(ir);
+  CompileGate gate;
+  Ready ready;
+  auto tiered = tiered_module(ir, ready);
+  std::vector<Action> actions{action("add", 5), action("add", -2), action("div", 0),
+                              action("div", 7), action("tag", "x"), action("add", "no"),
+                              action("unknown")};
+  SliceState a = interp->initial_state(0);
+  SliceState b = tiered->initial_state(0);
+  auto run_all = [&] {
+    for (const Action& act : actions) {
+      CAPTURE(act.type);
+      auto x = interp->reduce(0, a, act.type, act);
+      auto y = tiered->reduce(0, b, act.type, act);
+      REQUIRE(x.has_value() == y.has_value());
+      if (!x) {
+        CHECK(message(x.error()) == message(y.error()));
+        continue;
+      }
+      CHECK(x->handled == y->handled);
+      a = x->state;
+      b = y->state;
+      CHECK(interp->to_json(0, a) == tiered->to_json(0, b));
+      CHECK(*interp->query(0, a, "total", nullptr) == *tiered->query(0, b, "total", nullptr));
+    }
+  };
+  run_all();  // the compile thread is held: the interpreter ran all of that
+  CHECK(ready.future.wait_for(std::chrono::seconds(0)) == std::future_status::timeout);
+  gate.open();
+  auto result = ready.wait();
+  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error()));
+  run_all();  // the same again on machine code, from the states the interpreter left
+  CHECK(tiered->to_json(0, b)["count"] == 14);  // 100 / 7, the last change
+}
+
+class Recorder final : public AsyncContext {
+ public:
+  void dispatch(Action a) override { dispatched.push_back(std::move(a)); }
+  std::string_view session_id() const override { return "s"; }
+  std::vector<Action> dispatched;
+};
+
+TEST_CASE("jit tiered: an async run started on the interpreter resumes on the code") {
+  auto ir = lower_program(R"(
+effect users.get(id: int) -> { id: int, name: string };
+reducer user {
+  state { prefix: string = "hi "; }
+  on "named"(n: string) { prefix = n; }
+  async "fetch"(id: int) {
+    let greeting = prefix;
+    let u = await users.get(id);
+    let v = await users.get(id + 1);
+    dispatch "user.named"(greeting + u.name + v.name + " #" + str(id));
+  }
+}
+)");
+  CompileGate gate;
+  Ready ready;
+  auto module = tiered_module(ir, ready);
+  auto run = module->start_async(0, "fetch", action("user.fetch", 7), module->initial_state(0));
+  REQUIRE(run.has_value());
+  module.reset();  // the run keeps the module's code, and its coming upgrade, alive
+  Recorder recorder;
+  AsyncStep step = (*run)->resume(recorder, sessproc::Value());  // interpreter, to the await
+  REQUIRE(step.kind == AsyncStep::Kind::await_effect);
+  CHECK(step.args == nlohmann::json::parse("[7]"));
+  gate.open();
+  auto result = ready.wait();
+  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error()));
+  step = (*run)->resume(recorder, nlohmann::json::parse(R"({"id": 7, "name": "Ada"})"));
+  REQUIRE(step.kind == AsyncStep::Kind::await_effect);
+  CHECK(step.args == nlohmann::json::parse("[8]"));
+  step = (*run)->resume(recorder, nlohmann::json::parse(R"({"id": 8, "name": "+Bo"})"));
+  CHECK(step.kind == AsyncStep::Kind::done);
+  REQUIRE(recorder.dispatched.size() == 1);
+  CHECK(recorder.dispatched[0].payload == "hi Ada+Bo #7");
+}
+
+TEST_CASE("jit tiered: a module gone before its turn is not compiled, and says so") {
+  auto ir = lower_program(kProgram);
+  CompileGate gate;
+  Ready ready;
+  auto module = tiered_module(ir, ready);
+  module.reset();
+  gate.open();
+  auto result = ready.wait();
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().find("gone") != std::string::npos);
+}
+
+TEST_CASE("jit tiered: a default state that faults fails at once, as the interpreter's does") {
+  auto ir = lower_program("reducer r {\n  state { n: int = 1 / 0; }\n}\n");
+  bool called = false;
+  auto made = make_tiered_module(ir, {.on_ready = [&](auto) { called = true; }});
+  REQUIRE_FALSE(made.has_value());
+  CHECK_FALSE(made.error().internal);
+  CHECK(made.error().message == interp::make_interp_module(ir).error());
+  CHECK_FALSE(called);  // nothing was queued for it
+}
+
+}  // namespace
+}  // namespace sessproc::jit
