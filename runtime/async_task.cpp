@@ -34,13 +34,13 @@ bool terminal(TaskStatus s) {
 
 AsyncTask::AsyncTask(RuntimeCore& core, std::weak_ptr<Session> session, std::string session_id,
                      std::uint32_t pos, std::string type, std::unique_ptr<AsyncRun> run,
-                     std::shared_ptr<AsyncGroup> group)
+                     const std::shared_ptr<AsyncGroup>& group)
     : core_(core),
       session_(std::move(session)),
       session_id_(std::move(session_id)),
       pos_(pos),
       type_(std::move(type)),
-      group_(std::move(group)),
+      group_(group),
       run_(std::move(run)) {}
 
 void AsyncTask::start() {
@@ -259,6 +259,7 @@ std::vector<TaskStatus> AsyncGroup::statuses() const {
     tasks = tasks_;
   }
   std::vector<TaskStatus> out;
+  out.reserve(tasks.size());
   for (const auto& t : tasks) out.push_back(t->status());
   return out;
 }

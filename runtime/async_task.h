@@ -36,7 +36,7 @@ class AsyncTask final : public AsyncContext, public std::enable_shared_from_this
  public:
   AsyncTask(RuntimeCore& core, std::weak_ptr<Session> session, std::string session_id,
             std::uint32_t pos, std::string type, std::unique_ptr<AsyncRun> run,
-            std::shared_ptr<AsyncGroup> group);
+            const std::shared_ptr<AsyncGroup>& group);
 
   void start();   // posts the first step
   void cancel();  // see the header comment

@@ -42,7 +42,8 @@ void session_ttl_due(TimerNode* node, Timers& timers, std::vector<Task>&) {
   }
   auto sp = s->weak_from_this().lock();
   if (!sp) return;
-  sp->core().note_expiring(std::move(sp));
+  RuntimeCore& core = sp->core();
+  core.note_expiring(std::move(sp));
 }
 
 std::shared_ptr<Clock> make_clock(const RuntimeConfig& c) {
@@ -138,7 +139,7 @@ void RuntimeCore::enqueue(const std::shared_ptr<Session>& s, Message* m) {
   if (s->try_claim()) post([this, s] { drain(s); });
 }
 
-void RuntimeCore::drain(std::shared_ptr<Session> s) {
+void RuntimeCore::drain(const std::shared_ptr<Session>& s) {
   OwnerScope scope(s.get());
   for (int budget = 256;;) {
     auto* m = static_cast<Message*>(s->mailbox().pop());
@@ -362,8 +363,10 @@ void RuntimeCore::poll_timers() {
   expiry_batches_.fetch_add((due.size() + kBatch - 1) / kBatch);
   for (std::size_t from = 0; from < due.size(); from += kBatch) {
     const std::size_t to = std::min(due.size(), from + kBatch);
-    std::vector<std::shared_ptr<Session>> batch(std::make_move_iterator(due.begin() + from),
-                                                std::make_move_iterator(due.begin() + to));
+    const auto first = due.begin() + static_cast<std::ptrdiff_t>(from);
+    const auto last = due.begin() + static_cast<std::ptrdiff_t>(to);
+    std::vector<std::shared_ptr<Session>> batch(std::make_move_iterator(first),
+                                                std::make_move_iterator(last));
     post([this, batch = std::move(batch)]() mutable { expire_batch(std::move(batch)); });
   }
   registry.reclaim();

@@ -80,7 +80,7 @@ class RuntimeCore {
   void post(Task task);
   Scheduler& scheduler() { return *scheduler_; }
   void enqueue(const std::shared_ptr<Session>& s, Message* m);
-  void drain(std::shared_ptr<Session> s);
+  void drain(const std::shared_ptr<Session>& s);
   std::shared_ptr<Session> lookup(std::string_view id) const { return registry.find(id); }
   static bool is_current(const Session* s);
 
@@ -260,6 +260,9 @@ std::expected<R, Error> RuntimeCore::wait_reply(Reply<R>& reply, std::chrono::na
     return std::unexpected(
         make_error(Errc::timeout, {}, {},
                    std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()));
+  }
+  if (!reply.value) {  // notified without a value: never, but not a crash if it were
+    return std::unexpected(make_error(Errc::invalid_argument, {}, "no reply"));
   }
   return std::move(*reply.value);
 }

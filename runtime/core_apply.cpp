@@ -158,11 +158,12 @@ void RuntimeCore::apply_debounced(Session& s, std::uint32_t pos, const std::stri
   for (auto& r : x->rates) {
     if (r.pos == pos && r.type == type) rs = &r;
   }
-  if (!rs || rs->generation != gen || !rs->pending) return;  // superseded by a later action
-  Action action = std::move(*rs->pending);
+  if (!rs || rs->generation != gen) return;  // superseded by a later action
+  std::optional<Action> pending = std::move(rs->pending);
   rs->pending.reset();
-  const std::string stripped = type;  // `rs` may move while reducing
-  RouteTargets targets{{pos, stripped}};
+  if (!pending) return;
+  Action action = std::move(*pending);
+  RouteTargets targets{{pos, type}};  // `type` is the timer's own copy, stable while reducing
   bool handled = false;
   auto result = reduce_targets(s, action, targets, false, handled);
   s.set_faulted(!result);

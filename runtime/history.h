@@ -3,7 +3,7 @@
 // Design decision: a ring buffer grown on the session's first actions (an idle session pays
 // nothing; growth is by four, so a session that sees 100 actions reallocates three times) and
 // then overwritten in place, touched only by the session's owner, so it needs no lock. An
-// entry is compact (72 bytes): the type in an InlineString (no allocation for types of up to
+// entry is one cache line: the type in an InlineString (no allocation for types of up to
 // 22 bytes), and payload and meta moved in from the applied action rather than copied, so
 // recording an action of a short type with a scalar payload allocates nothing. Each entry
 // records what became of the action, so a history doubles as a debugging trail of faults.
@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -58,7 +59,13 @@ class History {
     r->type.assign(type);
     type_heap_bytes_ += r->type.heap_bytes();
     r->payload = std::move(payload);
-    r->meta = std::move(meta);
+    if (meta.is_null()) {
+      r->meta.reset();
+    } else if (r->meta) {
+      *r->meta = std::move(meta);
+    } else {
+      r->meta = std::make_unique<Value>(std::move(meta));
+    }
     r->at = at;
     r->outcome = outcome;
     r->has_error = error.has_value();
@@ -71,19 +78,24 @@ class History {
     out.reserve(ring_.size());
     for (std::size_t i = 0; i < ring_.size(); ++i) {
       const Record& r = ring_[(start_ + i) % ring_.size()];
-      out.push_back(HistoryEntry{Action{r.type.str(), r.payload, r.meta}, r.at, r.outcome,
+      out.push_back(HistoryEntry{Action{r.type.str(), r.payload, r.meta ? *r.meta : Value()}, r.at,
+                                 r.outcome,
                                  r.has_error ? std::optional<Errc>(r.error) : std::nullopt});
     }
     return out;
   }
   std::size_t size() const { return ring_.size(); }
-  std::size_t memory_bytes() const { return ring_.capacity() * sizeof(Record) + type_heap_bytes_; }
+  std::size_t memory_bytes() const {
+    return ring_.capacity() * sizeof(Record) + type_heap_bytes_;  // meta left out: rare
+  }
 
  private:
-  struct Record {
+  // One cache line: recording an action writes one line of the ring. Meta, which few actions
+  // carry, is kept outside.
+  struct alignas(64) Record {
     Clock::time_point at;
     Value payload;
-    Value meta;
+    std::unique_ptr<Value> meta;  // null: no meta
     InlineString type;
     Outcome outcome = Outcome::applied;
     bool has_error = false;

@@ -38,6 +38,64 @@ void prune(ModuleEntry& entry) {
                 [](const std::weak_ptr<const ModulePlan>& w) { return w.expired(); });
 }
 
+void wake_chunk(RuntimeCore& core, std::shared_ptr<MigrationBatch> batch,
+                std::shared_ptr<std::vector<std::shared_ptr<Session>>> sessions, std::size_t from) {
+  constexpr std::size_t kWakeChunk = 256;
+  const std::size_t to = std::min(sessions->size(), from + kWakeChunk);
+  for (std::size_t i = from; i < to; ++i) {
+    core.enqueue((*sessions)[i],
+                 make_message([&core, batch, alive = core.liveness()](Session* owner) {
+                   if (!owner) {
+                     batch->stopped.fetch_add(1);
+                   } else {
+                     switch (core.follow_module(*owner)) {
+                       case FollowResult::current:
+                       case FollowResult::migrated:
+                         batch->migrated.fetch_add(1);
+                         break;
+                       case FollowResult::type_gone:
+                         batch->kept.fetch_add(1);
+                         break;
+                       case FollowResult::failed: {
+                         batch->failed.fetch_add(1);
+                         std::lock_guard lock(batch->mu);
+                         if (batch->failed_ids.size() < 10)
+                           batch->failed_ids.push_back(owner->id());
+                         break;
+                       }
+                     }
+                   }
+                   // A session destroyed with the runtime answers its messages late: skip then.
+                   if (batch->remaining.fetch_sub(1) == 1 && !alive.expired()) {
+                     core.report_migration(*batch);
+                   }
+                 }));
+  }
+  if (to < sessions->size()) {
+    core.post([&core, batch = std::move(batch), sessions = std::move(sessions), to]() mutable {
+      wake_chunk(core, std::move(batch), std::move(sessions), to);
+    });
+  } else if (batch->remaining.fetch_sub(1) == 1) {
+    core.report_migration(*batch);
+  }
+}
+
+// A scheduler task: finds the sessions of the module still on an older version and queues each
+// an empty message (it follows before its owner handles it), kWakeChunk sessions per task so
+// that the sessions' own work interleaves with a big fan-out.
+void wake_followers(RuntimeCore& core, std::shared_ptr<MigrationBatch> batch,
+                    const std::shared_ptr<const ModulePlan>& plan) {
+  auto sessions = std::make_shared<std::vector<std::shared_ptr<Session>>>();
+  const std::string_view name = plan->module->name();
+  core.registry.for_each([&](const std::shared_ptr<Session>& s) {
+    auto p = s->plan();
+    if (p != plan && p->module->name() == name) sessions->push_back(s);
+  });
+  batch->sessions = sessions->size();
+  batch->remaining.store(sessions->size() + 1);  // +1: the fan-out's own, released at its end
+  wake_chunk(core, std::move(batch), std::move(sessions), 0);
+}
+
 }  // namespace
 
 std::unique_ptr<AsyncRun> pin_code(std::unique_ptr<AsyncRun> run,
@@ -135,49 +193,14 @@ std::expected<void, Error> RuntimeCore::load(std::shared_ptr<const Module> modul
   }
 
   // Wake every session still on an older version, so that idle ones follow too and the old
-  // code can go; each message counts how its session fared, for `module.migrate`.
-  std::size_t notified = 0;
+  // code can go; in the background, so that a load's cost does not grow with the sessions.
   if (previous) {
     auto batch = std::make_shared<MigrationBatch>();
     batch->t0 = t0;
     batch->module = name;
     batch->version = version;
     batch->generation = generation;
-    std::vector<std::shared_ptr<Session>> sessions;
-    registry.for_each([&](const std::shared_ptr<Session>& s) {
-      auto p = s->plan();
-      if (p != plan && p->module->name() == name) sessions.push_back(s);
-    });
-    notified = sessions.size();
-    batch->remaining.store(notified + 1);  // +1: this thread's, released below
-    for (const auto& s : sessions) {
-      enqueue(s, make_message([this, batch, alive = liveness()](Session* owner) {
-                if (!owner) {
-                  batch->stopped.fetch_add(1);
-                } else {
-                  switch (follow_module(*owner)) {
-                    case FollowResult::current:
-                    case FollowResult::migrated:
-                      batch->migrated.fetch_add(1);
-                      break;
-                    case FollowResult::type_gone:
-                      batch->kept.fetch_add(1);
-                      break;
-                    case FollowResult::failed: {
-                      batch->failed.fetch_add(1);
-                      std::lock_guard lock(batch->mu);
-                      if (batch->failed_ids.size() < 10) batch->failed_ids.push_back(owner->id());
-                      break;
-                    }
-                  }
-                }
-                // A session destroyed with the runtime answers its messages late: skip then.
-                if (batch->remaining.fetch_sub(1) == 1 && !alive.expired()) {
-                  report_migration(*batch);
-                }
-              }));
-    }
-    if (batch->remaining.fetch_sub(1) == 1) report_migration(*batch);
+    post([this, batch, plan] { wake_followers(*this, batch, plan); });
   }
 
   telemetry.emit(EventKind::module_load, since(t0), [&] {
@@ -186,7 +209,6 @@ std::expected<void, Error> RuntimeCore::load(std::shared_ptr<const Module> modul
     Value meta{{"module", name},
                {"version", version},
                {"generation", generation},
-               {"sessions", notified},
                {"session_types", types_json}};
     meta["replaced"] = previous ? Value(std::string(previous->module->version())) : Value();
     return meta;
@@ -201,10 +223,15 @@ void RuntimeCore::report_migration(const MigrationBatch& batch) {
       std::lock_guard lock(batch.mu);
       for (const auto& id : batch.failed_ids) failed_ids.push_back(id);
     }
-    return Value{{"module", batch.module},          {"version", batch.version},
-                 {"generation", batch.generation},  {"migrated", batch.migrated.load()},
-                 {"kept", batch.kept.load()},       {"failed", batch.failed.load()},
-                 {"stopped", batch.stopped.load()}, {"failed_sessions", failed_ids}};
+    return Value{{"module", batch.module},
+                 {"version", batch.version},
+                 {"generation", batch.generation},
+                 {"sessions", batch.sessions},
+                 {"migrated", batch.migrated.load()},
+                 {"kept", batch.kept.load()},
+                 {"failed", batch.failed.load()},
+                 {"stopped", batch.stopped.load()},
+                 {"failed_sessions", failed_ids}};
   });
 }
 

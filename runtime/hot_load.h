@@ -8,6 +8,8 @@
 // relaxed-cost atomic load of its plan's flag), so an action always runs wholly on one version
 // and nothing is applied twice or lost; the load also queues an empty message to every session
 // of the module, so idle sessions follow promptly and old code is freed once nothing runs it.
+// The fan-out of those wake-ups runs on the scheduler, 256 sessions per task, so that a load
+// costs the same with ten sessions or a million and never stalls the workers for long.
 // Old code stays alive exactly as long as something holds its plan: sessions not yet switched,
 // async tasks started on it (PinnedRun), snapshots. A session that cannot follow stays on its
 // version and is retried at the next load: its type is gone from the new version (it runs on
@@ -56,6 +58,7 @@ struct MigrationBatch {
   std::string module;
   std::string version;
   std::uint64_t generation = 0;
+  std::size_t sessions = 0;  // told to follow; set before any of them can report
   std::atomic<std::size_t> remaining{0};
   std::atomic<std::size_t> migrated{0};
   std::atomic<std::size_t> kept{0};

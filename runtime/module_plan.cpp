@@ -58,7 +58,7 @@ const TypePlan* ModulePlan::find_type(std::string_view name) const {
 }
 
 std::expected<std::shared_ptr<const ModulePlan>, Error> ModulePlan::build(
-    std::shared_ptr<const Module> module, std::uint64_t generation) {
+    const std::shared_ptr<const Module>& module, std::uint64_t generation) {
   if (!module) return std::unexpected(bad("the module is null"));
   auto plan = std::make_shared<ModulePlan>();
   plan->module = module;

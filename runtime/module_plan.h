@@ -89,7 +89,7 @@ struct ModulePlan {
 
   // `generation` is given by the loader (hot_load.cpp).
   static std::expected<std::shared_ptr<const ModulePlan>, Error> build(
-      std::shared_ptr<const Module> module, std::uint64_t generation = 0);
+      const std::shared_ptr<const Module>& module, std::uint64_t generation = 0);
   const TypePlan* find_type(std::string_view name) const;
 
   // ----- hot-load bookkeeping (hot_load.cpp, migration.cpp) ------------------------------

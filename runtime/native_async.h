@@ -32,7 +32,7 @@ class AsyncCtx {
       ctx->pending_name_ = std::move(name);
       ctx->pending_args_ = std::move(args);
     }
-    Value await_resume() { return std::move(ctx->resumed_); }
+    Value await_resume() const { return std::move(ctx->resumed_); }
   };
 
   // Awaits the host effect `name` with positional `args` (an array).

@@ -31,7 +31,7 @@ spdlog::level::level_enum TelemetryLogger::level_of(EventKind kind) {
 }
 
 std::expected<void, Error> TelemetryLogger::attach(Runtime& runtime,
-                                                   std::shared_ptr<spdlog::logger> logger,
+                                                   const std::shared_ptr<spdlog::logger>& logger,
                                                    spdlog::level::level_enum min_level,
                                                    std::string handler_id) {
   if (!logger) return std::unexpected(make_error(Errc::invalid_argument, {}, "the logger is null"));

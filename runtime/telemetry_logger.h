@@ -31,7 +31,7 @@ class TelemetryLogger {
   static spdlog::level::level_enum level_of(EventKind kind);
   // Attaches a handler named `handler_id` that logs events of level >= min_level to `logger`.
   static std::expected<void, Error> attach(
-      Runtime& runtime, std::shared_ptr<spdlog::logger> logger,
+      Runtime& runtime, const std::shared_ptr<spdlog::logger>& logger,
       spdlog::level::level_enum min_level = spdlog::level::info,
       std::string handler_id = std::string(kDefaultId));
   static bool detach(Runtime& runtime, std::string_view handler_id = kDefaultId);

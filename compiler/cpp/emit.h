@@ -3,8 +3,9 @@
 // The emitted source defines one C++ function per IR function (straight-line code with `goto`
 // for the IR's jumps; async handlers resume through a switch over their await points) and the
 // program's tables, and instantiates the header-only support (support_module.h) into a
-// sessproc::Module with the interpreter's behaviour. State stays stdlib::Value records for now
-// (typed slices as native structs are a later refinement). Entry points of the emitted code:
+// sessproc::Module with the interpreter's behaviour. The header declares each slice's state as
+// a struct with native members where the types allow (emit_state.h); handlers read and write
+// those members. Entry points of the emitted code:
 //   std::expected<std::shared_ptr<const sessproc::Module>, std::string>
 //       sessproc::emitted::NAME::make_module(sessproc::emitted::ModuleOptions = {});
 //   extern "C" bool sessproc_module_NAME(const char* module_name, const char* implicit_session,

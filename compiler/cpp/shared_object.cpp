@@ -103,6 +103,20 @@ std::string include_dir() {
   return SESSPROC_SOURCE_DIR;
 }
 
+// The support headers' text, part of the cache key: emitted code is compiled against them, and
+// they can change without sessc changing (a source tree, an install over another).
+std::string support_text(const std::string& includes) {
+  std::string text;
+  for (const char* header :
+       {"support_checks.h", "support_module.h", "support_native.h", "support_ops.h"}) {
+    std::ifstream in(fs::path(includes) / "compiler/cpp" / header, std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    text += std::string(header) + '\n' + content.str();
+  }
+  return text;
+}
+
 using Loaded = std::expected<std::shared_ptr<const Module>, LoadError>;
 
 // dlopen + the factory. The library is never unloaded (see the header).
@@ -191,8 +205,9 @@ std::expected<std::shared_ptr<const Module>, LoadError> compile_and_load(
   std::string command;
   for (const auto& word : argv) command += word + '\n';
   std::string exe = executable_identity();
-  std::string key = CompileCache::key({"sessc-cpp-cache-1", command, exe, program.header_name,
-                                       program.header, program.source_name, program.source});
+  std::string key =
+      CompileCache::key({"sessc-cpp-cache-1", command, exe, support_text(include_dir()),
+                         program.header_name, program.header, program.source_name, program.source});
   if (auto hit = cache->find(key)) {
     Loaded module = load(*hit, name, options);
     if (module || module.error().kind != Kind::Load) return module;

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "compiler/cpp/support_checks.h"
 #include "compiler/cpp/support_ops.h"
 
 namespace sessproc::emitted {
@@ -228,11 +229,10 @@ class EmittedModule final : public Module {
     for (const HandlerEntry& handler : info.on) {
       if (handler.action != type) continue;
       if (handler.param && converted_type != handler.param) {
-        auto value = stdlib::from_json(action.payload, p.types, *handler.param, "payload");
-        if (!value) {
-          return std::unexpected(make_error(Errc::invalid_payload,
-                                            info.name + "." + std::string(type), value.error()));
-        }
+        auto value = module_checks::typed_argument(action.payload, p.types, *handler.param,
+                                                   "payload", Errc::invalid_payload,
+                                                   info.name + "." + std::string(type));
+        if (!value) return std::unexpected(std::move(value.error()));
         payload = std::move(*value);
         converted_type = handler.param;
       }
@@ -266,11 +266,10 @@ class EmittedModule final : public Module {
     if (q == nullptr) return std::unexpected(make_error(Errc::unknown_query, std::string(name)));
     Value arg;
     if (q->param) {
-      auto value = stdlib::from_json(args, p.types, *q->param, "args");
-      if (!value) {
-        return std::unexpected(
-            make_error(Errc::invalid_payload, info.name + "." + std::string(name), value.error()));
-      }
+      auto value =
+          module_checks::typed_argument(args, p.types, *q->param, "args", Errc::invalid_payload,
+                                        info.name + "." + std::string(name));
+      if (!value) return std::unexpected(std::move(value.error()));
       arg = std::move(*value);
     }
     Context cx{p};
@@ -290,15 +289,8 @@ class EmittedModule final : public Module {
     if (session.init == nullptr) return {};
     Value arg;
     if (session.init_param) {
-      // No arguments at all reads as an empty record (the interpreter's rule).
-      const sessproc::Value& given =
-          args.is_null() && p.types[*session.init_param].kind == stdlib::TypeKind::Record
-              ? sessproc::Value::object()
-              : args;
-      auto value = stdlib::from_json(given, p.types, *session.init_param, "args");
-      if (!value) {
-        return std::unexpected(make_error(Errc::init_failed, session.name, value.error()));
-      }
+      auto value = module_checks::init_arguments(args, p.types, *session.init_param, session.name);
+      if (!value) return std::unexpected(std::move(value.error()));
       arg = std::move(*value);
     }
     std::vector<std::shared_ptr<SliceValue>> written(states.size());
@@ -333,11 +325,10 @@ class EmittedModule final : public Module {
     }
     Value payload;
     if (handler->param) {
-      auto value = stdlib::from_json(action.payload, p.types, *handler->param, "payload");
-      if (!value) {
-        return std::unexpected(
-            make_error(Errc::invalid_payload, info.name + "." + std::string(type), value.error()));
-      }
+      auto value =
+          module_checks::typed_argument(action.payload, p.types, *handler->param, "payload",
+                                        Errc::invalid_payload, info.name + "." + std::string(type));
+      if (!value) return std::unexpected(std::move(value.error()));
       payload = std::move(*value);
     }
     return std::make_unique<EmittedAsyncRun>(program_, slice, *handler, std::move(payload), state,

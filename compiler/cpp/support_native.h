@@ -8,7 +8,8 @@
 // stdlib::Value. The IR's registers are still stdlib::Values, so `state.get` converts a member
 // to a Value (`to_value`) and `state.set` converts back (`from_value`); JSON is written straight
 // from the members (`json_of`). The price: reading a list field copies it into a Value list,
-// where a Value state shared it. The emitted code defines the three functions for its record
+// and an action's first write copies the whole struct (support_ops.h), where a Value state
+// shared both by reference counting. The emitted code defines the three functions for its record
 // structs next to them (found by argument-dependent lookup) and pulls these in with
 // using-declarations. Everything here is inline, like support_ops.h.
 #pragma once
@@ -147,8 +148,12 @@ void from_value(const Value& v, std::vector<T>& out) {
   out.clear();
   if (v.kind() != stdlib::ValueKind::List) return;
   const auto& items = v.as_list();
-  out.resize(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) from_value(items[i], out[i]);
+  out.reserve(items.size());
+  for (const Value& item : items) {
+    T native{};  // not out[i]: std::vector<bool> has no bool& to hand out
+    from_value(item, native);
+    out.push_back(std::move(native));
+  }
 }
 template <class T>
 void from_value(const Value& v, std::map<std::string, T>& out) {

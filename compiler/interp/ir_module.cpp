@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/cpp/support_checks.h"  // the argument checks emitted C++ makes too
 #include "compiler/interp/async_run.h"
 #include "compiler/interp/slice_value.h"
 #include "stdlib/json.h"
@@ -126,11 +127,10 @@ class IrModule final : public Module {
     for (std::uint32_t index : found->second) {
       const ir::Handler& handler = info.on[index];
       if (handler.param && converted_type != handler.param) {
-        auto value = stdlib::from_json(action.payload, m.types, *handler.param, "payload");
-        if (!value) {
-          return std::unexpected(make_error(Errc::invalid_payload,
-                                            fmt::format("{}.{}", info.name, type), value.error()));
-        }
+        auto value = module_checks::typed_argument(action.payload, m.types, *handler.param,
+                                                   "payload", Errc::invalid_payload,
+                                                   fmt::format("{}.{}", info.name, type));
+        if (!value) return std::unexpected(std::move(value.error()));
         payload = std::move(*value);
         converted_type = handler.param;
       }
@@ -164,11 +164,10 @@ class IrModule final : public Module {
     const ir::Query& q = info.queries[found->second];
     Val arg;
     if (q.param) {
-      auto value = stdlib::from_json(args, m.types, *q.param, "args");
-      if (!value) {
-        return std::unexpected(make_error(Errc::invalid_payload,
-                                          fmt::format("{}.{}", info.name, name), value.error()));
-      }
+      auto value = module_checks::typed_argument(args, m.types, *q.param, "args",
+                                                 Errc::invalid_payload,
+                                                 fmt::format("{}.{}", info.name, name));
+      if (!value) return std::unexpected(std::move(value.error()));
       arg = std::move(*value);
     }
     Val working = record_of(state);
@@ -188,15 +187,8 @@ class IrModule final : public Module {
     if (!session.init) return {};
     Val arg;
     if (session.init_param) {
-      // No arguments at all reads as an empty record, so `init(args: { start: int? })` works
-      // without --args.
-      const Value& given =
-          args.is_null() && m.types[*session.init_param].kind == stdlib::TypeKind::Record
-              ? Value::object()
-              : args;
-      auto value = stdlib::from_json(given, m.types, *session.init_param, "args");
-      if (!value)
-        return std::unexpected(make_error(Errc::init_failed, session.name, value.error()));
+      auto value = module_checks::init_arguments(args, m.types, *session.init_param, session.name);
+      if (!value) return std::unexpected(std::move(value.error()));
       arg = std::move(*value);
     }
     std::vector<Val> working;
@@ -230,11 +222,10 @@ class IrModule final : public Module {
     const ir::Handler& handler = info.async[found->second];
     Val payload;
     if (handler.param) {
-      auto value = stdlib::from_json(action.payload, m.types, *handler.param, "payload");
-      if (!value) {
-        return std::unexpected(make_error(Errc::invalid_payload,
-                                          fmt::format("{}.{}", info.name, type), value.error()));
-      }
+      auto value = module_checks::typed_argument(action.payload, m.types, *handler.param,
+                                                 "payload", Errc::invalid_payload,
+                                                 fmt::format("{}.{}", info.name, type));
+      if (!value) return std::unexpected(std::move(value.error()));
       payload = std::move(*value);
     }
     return make_async_run(ir_, executor_, static_cast<std::uint32_t>(slice), handler.function,

@@ -45,6 +45,46 @@ HttpError bad_request(std::string message) {
 
 constexpr std::string_view kOk = R"({"ok":true})";
 
+struct BodyError {
+  HttpError error;
+  std::size_t result;  // the dispatch metrics' result
+};
+
+// Reads a dispatch body `{type, payload?, meta?}` into `action`; whether `meta.async` asked
+// for an asynchronous dispatch (that flag is removed from the meta: it is the server's).
+std::expected<bool, BodyError> read_dispatch_body(const Request& rq, Action& action) {
+  if (const auto type = only_type_member(rq.body);
+      type && !type->empty() && is_json_content_type(rq.content_type)) {
+    action.type.assign(*type);  // the usual body, read without building a JSON document
+    return false;
+  }
+  auto invalid = [](std::string message) {
+    return std::unexpected(
+        BodyError{from_runtime(make_error(Errc::invalid_action, {}, std::move(message))),
+                  dispatch_result(Errc::invalid_action)});
+  };
+  auto body = parse_json_body(rq.content_type, rq.body);
+  if (!body) return std::unexpected(BodyError{body.error(), kDispatchBadRequest});
+  if (!body->is_object()) return invalid("the body must be a JSON object {type, payload?, meta?}");
+  auto type = body->find("type");
+  if (type == body->end() || !type->is_string() || type->get_ref<const std::string&>().empty()) {
+    return invalid("\"type\" must be a non-empty string");
+  }
+  action.type = std::move(type->get_ref<std::string&>());
+  if (auto p = body->find("payload"); p != body->end()) action.payload = std::move(*p);
+  bool async = false;
+  if (auto m = body->find("meta"); m != body->end() && !m->is_null()) {
+    if (m->is_object()) {
+      if (auto a = m->find("async"); a != m->end()) {
+        async = a->is_boolean() && a->get<bool>();
+        m->erase(a);  // a server instruction, not part of the action
+      }
+    }
+    action.meta = std::move(*m);
+  }
+  return async;
+}
+
 }  // namespace
 
 void Api::start_session(const Request& rq, const Caller& c, Response& rs) {
@@ -125,39 +165,16 @@ void Api::dispatch(std::string_view id, const Request& rq, Response& rs, std::si
     if (metrics_) metrics_->record_dispatch(shard, result, std::chrono::steady_clock::now() - t0);
     set_error(rs, e);
   };
-  auto body = parse_json_body(rq.content_type, rq.body);
-  if (!body) return fail(body.error(), kDispatchBadRequest);
-  if (!body->is_object()) {
-    return fail(from_runtime(make_error(Errc::invalid_action, {},
-                                        "the body must be a JSON object {type, payload?, meta?}")),
-                dispatch_result(Errc::invalid_action));
-  }
   Action action;
-  auto type = body->find("type");
-  if (type == body->end() || !type->is_string() || type->get_ref<const std::string&>().empty()) {
-    return fail(
-        from_runtime(make_error(Errc::invalid_action, {}, "\"type\" must be a non-empty string")),
-        dispatch_result(Errc::invalid_action));
-  }
-  action.type = std::move(type->get_ref<std::string&>());
-  if (auto p = body->find("payload"); p != body->end()) action.payload = std::move(*p);
-  bool async = false;
-  if (auto m = body->find("meta"); m != body->end() && !m->is_null()) {
-    if (m->is_object()) {
-      if (auto a = m->find("async"); a != m->end()) {
-        async = a->is_boolean() && a->get<bool>();
-        m->erase(a);  // a server instruction, not part of the action
-      }
-    }
-    action.meta = std::move(*m);
-  }
+  auto async = read_dispatch_body(rq, action);
+  if (!async) return fail(async.error().error, async.error().result);
   if (auto valid = validate_action(action); !valid) {
     return fail(from_runtime(valid.error()), dispatch_result(valid.error().code));
   }
   if (me) {
     if (auto e = ensure_started(id)) return fail(from_runtime(*e), dispatch_result(e->code));
   }
-  if (async) {
+  if (*async) {
     auto handle = runtime_.dispatch_async(id, std::move(action.type), std::move(action.payload),
                                           std::move(action.meta));
     if (!handle) return fail(from_runtime(handle.error()), dispatch_result(handle.error().code));

@@ -267,7 +267,7 @@ void HttpSession::send(const Response& rs, bool close) {
   else
     ctx_.metrics.record_unrouted(shard_, rs.status);
   if (ctx_.access.enabled() || rs.status >= 500) {
-    ctx_.access.log(header_done_ ? std::string_view(request_.method_text) : "-",
+    ctx_.access.log(shard_, header_done_ ? std::string_view(request_.method_text) : "-",
                     header_done_ ? std::string_view(request_.target) : "-", rs.status,
                     rs.body.size(), elapsed, peer_);
   }

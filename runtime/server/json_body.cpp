@@ -76,6 +76,35 @@ std::expected<Value, HttpError> parse_json_body(std::string_view content_type,
   return v;
 }
 
+std::optional<std::string_view> only_type_member(std::string_view body) {
+  std::size_t i = 0;
+  const auto skip_space = [&] {
+    while (i < body.size() &&
+           (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r'))
+      ++i;
+  };
+  const auto take = [&](std::string_view token) {
+    skip_space();
+    if (body.substr(i, token.size()) != token) return false;
+    i += token.size();
+    return true;
+  };
+  if (!take("{") || !take("\"type\"") || !take(":") || !take("\"")) return std::nullopt;
+  const std::size_t start = i;
+  while (i < body.size() && body[i] != '"') {
+    const auto c = static_cast<unsigned char>(body[i]);
+    if (c < 0x20 || c >= 0x7f || c == '\\') return std::nullopt;  // escapes, control, UTF-8
+    ++i;
+  }
+  if (i == body.size()) return std::nullopt;
+  const std::string_view type = body.substr(start, i - start);
+  ++i;
+  if (!take("}")) return std::nullopt;
+  skip_space();
+  if (i != body.size()) return std::nullopt;
+  return type;
+}
+
 std::string dump_json(const Value& v) {
   return v.dump(-1, ' ', false, Value::error_handler_t::replace);
 }

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <expected>
+#include <optional>
 #include <string_view>
 
 #include "runtime/server/http_error.h"
@@ -30,6 +31,11 @@ std::size_t json_depth(std::string_view text, std::size_t limit);
 std::expected<Value, HttpError> parse_json_body(std::string_view content_type,
                                                 std::string_view body,
                                                 const Value* empty_as = nullptr);
+
+// The value of `type` when `body` is exactly `{"type": "<text>"}` (whitespace allowed) and the
+// text is plain printable ASCII without escapes: the usual dispatch body, read without building
+// a JSON document. Null for anything else, which then goes through parse_json_body.
+std::optional<std::string_view> only_type_member(std::string_view body);
 
 // Prints a value; invalid UTF-8 in strings is replaced, never thrown.
 std::string dump_json(const Value& v);

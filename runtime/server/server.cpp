@@ -17,12 +17,11 @@ unsigned io_thread_count(const ServerConfig& config) {
 Server::Server(Runtime& runtime, ModuleAdmin* modules, Metrics& metrics, ServerSetup setup)
     : runtime_(runtime), modules_(modules), metrics_(metrics), setup_(std::move(setup)) {
   logger_ = setup_.logger ? setup_.logger : spdlog::default_logger();
-  auto access = setup_.access_logger;
-  if (!access && setup_.config.access_log) {
-    access_writer_ = std::make_unique<AccessLogWriter>();
-    access = access_writer_->logger();
+  if (!setup_.access_logger && setup_.config.access_log) {
+    access_writer_ = std::make_unique<AccessLogWriter>(io_thread_count(setup_.config));
   }
-  access_ = std::make_unique<AccessLog>(access, logger_, setup_.config.access_log);
+  access_ = std::make_unique<AccessLog>(setup_.access_logger, logger_, setup_.config.access_log,
+                                        access_writer_.get());
   api_ = std::make_unique<Api>(
       runtime_, Signer(setup_.secret),
       ApiOptions{setup_.admin_token, setup_.default_session_type, setup_.index_html}, modules_,

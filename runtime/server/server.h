@@ -35,7 +35,7 @@ struct ServerSetup {
   std::string default_session_type;  // resolved
   std::string_view index_html;
   std::shared_ptr<spdlog::logger> logger;         // null: spdlog's default
-  std::shared_ptr<spdlog::logger> access_logger;  // null: AccessLogWriter's (stdout, async)
+  std::shared_ptr<spdlog::logger> access_logger;  // null: an AccessLogWriter (stdout, batched)
 };
 
 // I/O threads for a config: `threads`, or one per core.

@@ -104,7 +104,7 @@ TEST_CASE("cpp: the header declares each slice's state as a struct of native mem
   CHECK(source.find("cx.state->") == std::string::npos);
 }
 
-TEST_CASE("cpp: records become nested structs; `any` alone stays a dynamic value") {
+TEST_CASE("cpp: records become nested structs, and only `any` stays a dynamic value") {
   auto program = emit_program(lower_text(R"(
 type Line = { sku: string, qty: int, note: string? };
 reducer shop {

@@ -58,7 +58,6 @@ TEST_CASE("a hot load migrates running sessions: kept, added and removed fields 
   const Value* load = events.last("module.load");
   REQUIRE(load);
   CHECK((*load)["generation"] == 2);
-  CHECK((*load)["sessions"] == 3);
   CHECK((*load)["replaced"] == "v1");
   f.run();  // every session follows
   CHECK(f.state("s1") ==
@@ -69,6 +68,7 @@ TEST_CASE("a hot load migrates running sessions: kept, added and removed fields 
         Value{{"extra", {{"x", 7}}}, {"counter", {{"count", 0}, {"label", "fresh"}}}});
   const Value* migrate = events.last("module.migrate");
   REQUIRE(migrate);
+  CHECK((*migrate)["sessions"] == 3);
   CHECK((*migrate)["migrated"] == 3);
   CHECK((*migrate)["failed"] == 0);
   CHECK((*migrate)["kept"] == 0);

@@ -52,6 +52,7 @@ install(FILES ${_sessproc_runtime_headers} DESTINATION ${SESSPROC_INSTALL_INCLUD
 install(FILES ${_sessproc_stdlib_headers} DESTINATION ${SESSPROC_INSTALL_INCLUDEDIR}/stdlib
         COMPONENT sessproc)
 install(FILES ${PROJECT_SOURCE_DIR}/compiler/cpp/support_module.h
+              ${PROJECT_SOURCE_DIR}/compiler/cpp/support_checks.h
               ${PROJECT_SOURCE_DIR}/compiler/cpp/support_native.h
               ${PROJECT_SOURCE_DIR}/compiler/cpp/support_ops.h
         DESTINATION ${SESSPROC_INSTALL_INCLUDEDIR}/compiler/cpp COMPONENT sessproc)
