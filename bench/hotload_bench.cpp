@@ -32,6 +32,7 @@
 #include <fmt/format.h>
 
 #include "bench/workload.h"
+#include "compiler/driver/big_stack.h"
 #include "compiler/driver/compilation.h"
 #include "compiler/interp/interp.h"
 #include "compiler/ir/lower.h"
@@ -167,6 +168,7 @@ void bench_phases(const Options& o) {
   const auto files = shop_files();
   std::vector<double> parse, check, lower, interp_module, create_opt, create_fast;
   std::vector<double> generate, codegen_opt, codegen_fast, whole_background, whole_waited;
+  std::vector<double> whole_interp, big_stack_empty, front_big_stack;
   std::size_t functions = 0;
   for (std::size_t round = 0; round < o.rounds; ++round) {
     sessproc::driver::Compilation compilation;
@@ -178,8 +180,8 @@ void bench_phases(const Options& o) {
     if (!compilation.check()) std::exit(1);
     check.push_back(ms_since(t0));
     t0 = Clock::now();
-    auto ir = std::make_shared<const sessproc::ir::Module>(sessproc::ir::lower(
-        compilation.program(), *compilation.checked(), compilation.sources()));
+    auto ir = std::make_shared<const sessproc::ir::Module>(
+        sessproc::ir::lower(compilation.program(), *compilation.checked(), compilation.sources()));
     lower.push_back(ms_since(t0));
     functions = ir->functions.size();
     t0 = Clock::now();
@@ -195,10 +197,24 @@ void bench_phases(const Options& o) {
       if (!engine) std::exit(1);
       jit::Engine::LoadTimings timings;
       if (!(*engine)->load(*ir, locations, &timings)) std::exit(1);
-      if (optimize) generate.push_back(std::chrono::duration<double, std::milli>(timings.generate).count());
+      if (optimize)
+        generate.push_back(std::chrono::duration<double, std::milli>(timings.generate).count());
       (optimize ? codegen_opt : codegen_fast)
           .push_back(std::chrono::duration<double, std::milli>(timings.compile).count());
     }
+    t0 = Clock::now();
+    sessproc::driver::run_on_big_stack([] { return 0; });
+    big_stack_empty.push_back(ms_since(t0));
+    t0 = Clock::now();
+    sessproc::driver::run_on_big_stack([&] {
+      sessproc::driver::Compilation again;
+      for (const auto& f : files) again.add(f.path, f.text);
+      return again.check() ? 0 : 1;
+    });
+    front_big_stack.push_back(ms_since(t0));
+    t0 = Clock::now();
+    if (!loader::compile_module(files, {.backend = loader::Backend::interp})) std::exit(1);
+    whole_interp.push_back(ms_since(t0));
     t0 = Clock::now();
     auto background = compile_shop(files, false);
     whole_background.push_back(ms_since(t0));
@@ -207,8 +223,8 @@ void bench_phases(const Options& o) {
     (void)compile_shop(files, true);
     whole_waited.push_back(ms_since(t0));
   }
-  const auto how = fmt::format("examples/shop, {} IR functions, p50 of {} rounds", functions,
-                               o.rounds);
+  const auto how =
+      fmt::format("examples/shop, {} IR functions, p50 of {} rounds", functions, o.rounds);
   report("phase: parse", percentile(parse, 0.5), "ms", how);
   report("phase: check", percentile(check, 0.5), "ms", how);
   report("phase: lower to IR", percentile(lower, 0.5), "ms", how);
@@ -218,6 +234,9 @@ void bench_phases(const Options& o) {
   report("phase: LLVM IR building + verify", percentile(generate, 0.5), "ms", how);
   report("phase: LLVM codegen+link (optimising)", percentile(codegen_opt, 0.5), "ms", how);
   report("phase: LLVM codegen+link (fast)", percentile(codegen_fast, 0.5), "ms", how);
+  report("run_on_big_stack, empty", percentile(big_stack_empty, 0.5), "ms", how);
+  report("parse+check on a big stack", percentile(front_big_stack, 0.5), "ms", how);
+  report("compile_module, interpreter", percentile(whole_interp, 0.5), "ms", how);
   report("compile_module, JIT in background", percentile(whole_background, 0.5), "ms", how);
   report("compile_module, JIT waited for", percentile(whole_waited, 0.5), "ms", how);
 }

@@ -8,6 +8,7 @@
 //   notify   subscription notifications per second, one subscriber per session
 //   ttl      time to expire --big idle sessions, and RSS before, during and after
 // Usage: runtime_driver [create|memory|latency|notify|ttl|all] [--sessions=N] [--big=N]
+//        [--backend=interp|jit|cpp]
 //        [--workload=PATH]. Defaults: all, 100,000 sessions, 1,000,000 for memory and ttl.
 #include <malloc.h>
 
@@ -36,6 +37,7 @@ struct Options {
   std::size_t sessions = 100'000;
   std::size_t big = 1'000'000;
   std::string workload = bench::default_workload_path();
+  std::string backend = "interp";
 };
 
 double seconds_since(Clock::time_point t0) {
@@ -261,6 +263,8 @@ Options parse(int argc, char** argv) {
       o.big = std::stoul(a.substr(6));
     } else if (a.rfind("--workload=", 0) == 0) {
       o.workload = a.substr(11);
+    } else if (a.rfind("--backend=", 0) == 0) {
+      o.backend = a.substr(10);
     } else if (a.rfind("--", 0) != 0) {
       o.what = a;
     } else {
@@ -275,7 +279,7 @@ Options parse(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   Options o = parse(argc, argv);
-  auto module = bench::compile_workload(o.workload);
+  auto module = bench::compile_workload(o.workload, o.backend);
   if (!module) {
     fmt::print(stderr, "error: {}\n", module.error());
     return 1;

@@ -7,7 +7,8 @@
 //   lookup/find        Runtime::find(id): the lookup plus a SessionRef (two strings) copied out
 //   dispatch/increment Runtime::dispatch(id, "counter.increment") to random sessions, run by
 //                      the interpreter; with ->Threads(2) each thread dispatches on its own
-// Our flags: --sessions=N, --workload=PATH, --history=N (the runtime's history_size).
+// Our flags: --sessions=N, --workload=PATH, --history=N (the runtime's history_size),
+// --backend=interp|jit|cpp (how the workload is compiled; default interp).
 // Items per second (over wall time, all threads together) is the figure; the other benchmark flags
 // (--benchmark_min_time, ...) pass through to Google Benchmark.
 #include <benchmark/benchmark.h>
@@ -29,6 +30,7 @@ struct Options {
   std::size_t sessions = 100'000;
   std::string workload = bench::default_workload_path();
   std::optional<std::size_t> history;  // RuntimeConfig::history_size; unset = its default
+  std::string backend = "interp";
 };
 
 // Takes out our own flags, leaving Google Benchmark's in argv.
@@ -40,6 +42,8 @@ Options parse_own_flags(int& argc, char** argv) {
       options.sessions = std::stoul(argv[i] + 11);
     } else if (std::strncmp(argv[i], "--history=", 10) == 0) {
       options.history = std::stoul(argv[i] + 10);
+    } else if (std::strncmp(argv[i], "--backend=", 10) == 0) {
+      options.backend = argv[i] + 10;
     } else if (std::strncmp(argv[i], "--workload=", 11) == 0) {
       options.workload = argv[i] + 11;
     } else {
@@ -90,7 +94,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
 
-  auto module = bench::compile_workload(options.workload);
+  auto module = bench::compile_workload(options.workload, options.backend);
   if (!module) {
     std::fprintf(stderr, "error: %s\n", module.error().c_str());
     return 1;
@@ -112,6 +116,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("sessions", std::to_string(options.sessions));
   benchmark::AddCustomContext("load_average_1m", bench::load_average());
   benchmark::AddCustomContext("history_size", std::to_string(config.history_size));
+  benchmark::AddCustomContext("backend", options.backend);
 
   auto bind = [&](auto fn) {
     return [&runtime, &ids, fn](benchmark::State& state) { fn(state, runtime, ids); };

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <spdlog/sinks/null_sink.h>
@@ -13,6 +14,9 @@
 #include "compiler/interp/interp.h"
 #include "compiler/ir/lower.h"
 #include "compiler/syntax/parse.h"
+#if SESSPROC_BENCH_HAVE_LOADER
+#include "compiler/loader/module_loader.h"
+#endif
 
 namespace sessproc::bench {
 
@@ -39,6 +43,32 @@ std::expected<std::shared_ptr<const Module>, std::string> compile_workload(
   }
   auto ir = std::make_shared<const ir::Module>(ir::lower(program, checked, sources));
   return interp::make_interp_module(ir);
+}
+
+std::expected<std::shared_ptr<const Module>, std::string> compile_workload(
+    const std::string& path, std::string_view backend) {
+  if (backend == "interp") return compile_workload(path);
+#if SESSPROC_BENCH_HAVE_LOADER
+  loader::LoadOptions options;
+  if (backend == "jit") {
+    options.backend = loader::Backend::jit;
+    options.jit_in_background = false;  // time the machine code, not the interpreter tier
+  } else if (backend == "cpp") {
+    options.backend = loader::Backend::cpp;
+  } else {
+    return std::unexpected(fmt::format("unknown backend '{}' (interp, jit, cpp)", backend));
+  }
+  std::ifstream in(path);
+  if (!in) return std::unexpected(fmt::format("cannot read {}", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  const loader::SourceFile file{path, text.str()};
+  auto module = loader::compile_module(std::span(&file, 1), options);
+  if (!module) return std::unexpected(module.error().rendered);
+  return *module;
+#else
+  return std::unexpected(fmt::format("backend '{}' needs compiler/loader (LLVM)", backend));
+#endif
 }
 
 RuntimeConfig bench_config(std::size_t capacity) {

@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -45,31 +47,40 @@ class History {
   void record(std::string_view type, Value&& payload, Value&& meta, Clock::time_point at,
               Outcome outcome, std::optional<Errc> error) {
     if (capacity_ == 0) return;
-    Record* r;
+    std::size_t i;
     if (ring_.size() < capacity_) {
       if (ring_.size() == ring_.capacity()) {
         ring_.reserve(std::min(capacity_, std::max<std::size_t>(4, ring_.capacity() * 4)));
       }
-      r = &ring_.emplace_back();
+      i = ring_.size();
+      ring_.emplace_back();
     } else {
-      r = &ring_[start_];
+      i = start_;
       start_ = start_ + 1 == capacity_ ? 0 : start_ + 1;
     }
-    type_heap_bytes_ -= r->type.heap_bytes();
-    r->type.assign(type);
-    type_heap_bytes_ += r->type.heap_bytes();
-    r->payload = std::move(payload);
-    if (meta.is_null()) {
-      r->meta.reset();
-    } else if (r->meta) {
-      *r->meta = std::move(meta);
+    Record* r = &ring_[i];
+    // Decided from the inputs: reading the new record back would wait for its line.
+    const bool long_type = type.size() > InlineString::kInline;
+    const bool owns = long_type || !meta.is_null() || holds_heap(payload);
+    if (!owns_heap(i)) {
+      // The old record holds no heap memory, so its destructor would do nothing: build the
+      // new one over it without reading it. The write then needs no load of a line that is
+      // usually cold, and the store buffer absorbs it.
+      new (r) Record{at, std::move(payload), nullptr, InlineString(type), outcome,
+                     error.has_value(), error.value_or(Errc{})};
     } else {
-      r->meta = std::make_unique<Value>(std::move(meta));
+      type_heap_bytes_ -= r->type.heap_bytes();
+      r->type.assign(type);
+      r->payload = std::move(payload);
+      r->meta.reset();
+      r->at = at;
+      r->outcome = outcome;
+      r->has_error = error.has_value();
+      r->error = error.value_or(Errc{});
     }
-    r->at = at;
-    r->outcome = outcome;
-    r->has_error = error.has_value();
-    r->error = error.value_or(Errc{});
+    if (!meta.is_null()) r->meta = std::make_unique<Value>(std::move(meta));
+    if (long_type) type_heap_bytes_ += r->type.heap_bytes();
+    set_owns_heap(i, owns);
   }
 
   // Oldest first.
@@ -101,8 +112,22 @@ class History {
     bool has_error = false;
     Errc error{};
   };
+  // Values that own no heap memory: null, booleans and numbers.
+  static bool holds_heap(const Value& v) { return v.is_structured() || v.is_string() || v.is_binary(); }
+  // Which records own heap memory (their destructor is not a no-op), for the first 128;
+  // records past that are always treated as owning some.
+  bool owns_heap(std::size_t i) const {
+    return i >= 128 || ((heap_bits_[i / 64] >> (i % 64)) & 1) != 0;
+  }
+  void set_owns_heap(std::size_t i, bool owns) {
+    if (i >= 128) return;
+    const std::uint64_t bit = std::uint64_t{1} << (i % 64);
+    heap_bits_[i / 64] = owns ? heap_bits_[i / 64] | bit : heap_bits_[i / 64] & ~bit;
+  }
+
   std::size_t capacity_;
   std::size_t start_ = 0;
+  std::uint64_t heap_bits_[2] = {0, 0};
   std::size_t type_heap_bytes_ = 0;  // types longer than InlineString keeps inline
   std::vector<Record> ring_;
 };

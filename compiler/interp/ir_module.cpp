@@ -164,9 +164,9 @@ class IrModule final : public Module {
     const ir::Query& q = info.queries[found->second];
     Val arg;
     if (q.param) {
-      auto value = module_checks::typed_argument(args, m.types, *q.param, "args",
-                                                 Errc::invalid_payload,
-                                                 fmt::format("{}.{}", info.name, name));
+      auto value =
+          module_checks::typed_argument(args, m.types, *q.param, "args", Errc::invalid_payload,
+                                        fmt::format("{}.{}", info.name, name));
       if (!value) return std::unexpected(std::move(value.error()));
       arg = std::move(*value);
     }
@@ -222,8 +222,8 @@ class IrModule final : public Module {
     const ir::Handler& handler = info.async[found->second];
     Val payload;
     if (handler.param) {
-      auto value = module_checks::typed_argument(action.payload, m.types, *handler.param,
-                                                 "payload", Errc::invalid_payload,
+      auto value = module_checks::typed_argument(action.payload, m.types, *handler.param, "payload",
+                                                 Errc::invalid_payload,
                                                  fmt::format("{}.{}", info.name, type));
       if (!value) return std::unexpected(std::move(value.error()));
       payload = std::move(*value);

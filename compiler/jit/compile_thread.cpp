@@ -14,7 +14,7 @@ namespace {
 
 class CompileThread {
  public:
-  static constexpr int kNice = 10;
+  static constexpr int kNice = 19;
 
   CompileThread() : thread_([this] { run(); }) {}
   ~CompileThread() {

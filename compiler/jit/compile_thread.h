@@ -4,7 +4,7 @@
 // never waits for LLVM and no compile competes with another for the machine's cores (those
 // belong to the runtime's workers; a compile takes tens of milliseconds). Jobs run in order;
 // a job whose module is already gone skips its compile by itself. The thread runs at a lower
-// priority (nice 10) than the runtime's workers. The thread is joined when
+// priority (nice 19) than the runtime's workers. The thread is joined when
 // the process exits (static destruction): the compile in progress finishes, queued jobs are
 // dropped without running.
 #pragma once

@@ -21,13 +21,12 @@ class JitExecutor final : public interp::Executor {
   explicit JitExecutor(std::shared_ptr<const ir::Module> ir);
 
   // Compiles every function of the IR into `engine`; call once, before any call().
-  std::expected<void, std::string> compile(Engine& engine,
-                                           Engine::LoadTimings* timings = nullptr);
+  std::expected<void, std::string> compile(Engine& engine, Engine::LoadTimings* timings = nullptr);
 
   interp::Outcome call(interp::Context& context, std::uint32_t function,
                        const stdlib::Value* args) const override;
-  interp::Outcome resume(interp::Context& context, std::uint32_t function,
-                         stdlib::Value* registers, std::uint32_t& pc) const override;
+  interp::Outcome resume(interp::Context& context, std::uint32_t function, stdlib::Value* registers,
+                         std::uint32_t& pc) const override;
 
  private:
   std::shared_ptr<const ir::Module> ir_;

@@ -19,8 +19,7 @@ using interp::Outcome;
 
 class TieredExecutor final : public interp::Executor {
  public:
-  Outcome call(Context& context, std::uint32_t function,
-               const stdlib::Value* args) const override {
+  Outcome call(Context& context, std::uint32_t function, const stdlib::Value* args) const override {
     if (const JitExecutor* code = code_.load(std::memory_order_acquire)) {
       return code->call(context, function, args);
     }
@@ -85,12 +84,12 @@ std::expected<std::shared_ptr<const Module>, JitFailure> make_tiered_module(
   module_options.implicit_session_name = std::move(options.implicit_session_name);
   auto module = interp::make_ir_module(ir, executor, module_options);
   if (!module) return std::unexpected(JitFailure{module.error(), false});
-  compile_in_background(
-      [target = std::weak_ptr<TieredExecutor>(executor), ir = std::move(ir),
-       engine = std::move(options.engine), engine_options = options.engine_options,
-       on_ready = std::move(options.on_ready)]() mutable {
-        upgrade(target, std::move(ir), std::move(engine), engine_options, on_ready);
-      });
+  compile_in_background([target = std::weak_ptr<TieredExecutor>(executor), ir = std::move(ir),
+                         engine = std::move(options.engine),
+                         engine_options = options.engine_options,
+                         on_ready = std::move(options.on_ready)]() mutable {
+    upgrade(target, std::move(ir), std::move(engine), engine_options, on_ready);
+  });
   return std::move(*module);
 }
 

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "compiler/cpp/emit.h"
+#include "compiler/cpp/shared_object.h"
 #include "compiler/diagnostics/render.h"
 #include "compiler/driver/big_stack.h"
 #include "compiler/driver/compilation.h"
@@ -40,8 +42,28 @@ LoadFailure diagnostics_failure(const driver::Compilation& compilation) {
   return failure;
 }
 
+// Emitted C++, compiled by the system compiler into a shared object (cached by content) and
+// loaded: what `sessc run --backend cpp` does.
+Result make_cpp(const ir::Module& ir, const LoadOptions& options) {
+  const std::string program_name = "loaded_" + cpp::identifier(options.module_name);
+  auto program = cpp::emit_program(ir, program_name);
+  if (!program)
+    return std::unexpected(internal_failure(fmt::format("error: {}\n", program.error())));
+  emitted::ModuleOptions module_options;
+  module_options.module_name = options.module_name;
+  auto module = cpp::compile_and_load(*program, program_name, module_options);
+  if (!module) {
+    LoadFailure failure;
+    failure.rendered = fmt::format("error: {}\n", module.error().message);
+    failure.internal = module.error().kind != cpp::LoadError::Kind::Module;
+    return std::unexpected(std::move(failure));
+  }
+  return std::move(*module);
+}
+
 // The module of the chosen backend. A default state that faults is the program's error.
 Result make_backend(std::shared_ptr<const ir::Module> ir, const LoadOptions& options) {
+  if (options.backend == Backend::cpp) return make_cpp(*ir, options);
   if (options.backend == Backend::jit) {
     std::expected<std::shared_ptr<const Module>, jit::JitFailure> module;
     if (options.jit_in_background) {

@@ -2,9 +2,10 @@
 //
 // The one door through which a host process (sessd, `sessc run`, tests) turns source text into
 // a module for the runtime: parse, check, lower to IR, then hand the IR to a backend (the
-// interpreter, or the LLVM ORC JIT). Failures are values: the same diagnostics `sessc check`
-// prints, rendered for people and as JSON, or one internal error sentence when a backend
-// itself fails. Nothing here throws or aborts; the pipeline runs on a big stack.
+// interpreter, the LLVM ORC JIT, or emitted C++ compiled by the system compiler). Failures are
+// values: the same diagnostics `sessc check` prints, rendered for people and as JSON, or one
+// internal error sentence when a backend itself fails. Nothing here throws or aborts; the pipeline
+// runs on a big stack.
 #pragma once
 
 #include <expected>
@@ -23,6 +24,11 @@ class Engine;  // compiler/jit/engine.h
 
 namespace sessproc::loader {
 
+// cpp: compiler/cpp's emitted C++, compiled into a shared object (compile_and_load: the system
+// compiler, its cache in $SESSC_CACHE_DIR) and dlopened; the host executable must export its
+// symbols (CMake ENABLE_EXPORTS), since the object resolves stdlib and runtime against it.
+// Seconds the first time, a few ms from the cache. For benchmarks and tests that want every
+// backend through one call; sessd uses the JIT.
 enum class Backend { interp, jit, cpp };
 
 struct SourceFile {

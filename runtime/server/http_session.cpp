@@ -115,7 +115,12 @@ void HttpSession::read_request() {
   busy_ = false;
   continue_sent_ = false;
   set_deadline(now_ + ctx_.limits.header_timeout);
-  if (buffer_.size() > 0) return parse();  // a pipelined request is here already
+  if (buffer_.size() > 0) {
+    // A pipelined request is here already. Posted, not called: a client pipelining many
+    // small requests must not make the replies recurse on this thread's stack.
+    asio::post(executor_, [self = shared_from_this()] { self->parse(); });
+    return;
+  }
   read_some();
 }
 

@@ -5,7 +5,7 @@ namespace sessproc::server {
 
 WsOutbox::Push WsOutbox::push_locked(WsMessage message) {
   if (closed_) return Push::dropped;
-  if (since_progress_ >= limit_ || queue_.size() >= limit_ * kHardFactor) {
+  if (stalled() || queue_.size() >= limit_ * kHardFactor) {
     closed_ = true;
     return Push::overflow;
   }
@@ -13,7 +13,14 @@ WsOutbox::Push WsOutbox::push_locked(WsMessage message) {
   ++since_progress_;
   if (writing_) return Push::queued;
   writing_ = true;
+  if (stall_.count() > 0) progress_at_ = std::chrono::steady_clock::now();  // the wait starts
   return Push::start_writing;
+}
+
+bool WsOutbox::stalled() const {
+  if (since_progress_ < limit_) return false;
+  // The clock is read only past `limit`, not per message.
+  return stall_.count() == 0 || std::chrono::steady_clock::now() - progress_at_ >= stall_;
 }
 
 WsOutbox::Push WsOutbox::push(WsMessage message) {
@@ -75,6 +82,7 @@ const WsMessage* WsOutbox::pop() {
   std::lock_guard lock(mu_);
   if (!queue_.empty()) queue_.pop_front();
   since_progress_ = 0;  // the client took a message: it is reading
+  if (stall_.count() > 0) progress_at_ = std::chrono::steady_clock::now();
   if (queue_.empty() || closed_) {
     writing_ = false;
     return nullptr;

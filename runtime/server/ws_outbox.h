@@ -6,8 +6,11 @@
 // thread to start writing. A client that reads too slowly fills the queue; at the limit the
 // outbox closes and the connection is dropped, rather than growing memory or blocking anyone.
 // What counts as too slow: `limit` messages queued while none of the socket's writes
-// completed (the client stopped reading), or 32 times `limit` queued in all (it reads, but far
-// slower than its session changes). Counting progress, not just length, matters because the
+// completed for `stall` (the client stopped reading), or 32 times `limit` queued in all (it
+// reads, but far slower than its session changes). The stall time matters on a loaded
+// machine: the socket's thread may be descheduled for milliseconds while another thread
+// applies dozens of actions to the same session, and a client that reads everything must not
+// be dropped for that. Counting progress, not just length, matters because the
 // writer sends one message per turn of the socket's thread, while that thread may be serving
 // several dispatches of the same session in one turn: a client that reads everything still
 // sees its queue grow for a while under bursts.
@@ -19,6 +22,7 @@
 // of the same selection is serialised once, see push_text.h) and this socket's own tail.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -55,7 +59,8 @@ class WsOutbox {
 
   static constexpr std::size_t kHardFactor = 32;
 
-  explicit WsOutbox(std::size_t limit) : limit_(limit) {}
+  explicit WsOutbox(std::size_t limit, std::chrono::milliseconds stall = {})
+      : limit_(limit), stall_(stall) {}
 
   Push push(WsMessage message);
   // From a sink: queued only if `sub` is confirmed; held while staged; dropped otherwise.
@@ -83,8 +88,11 @@ class WsOutbox {
   mutable std::mutex mu_;
   std::deque<WsMessage> queue_;
   std::unordered_map<std::uint64_t, SubState> subs_;
+  bool stalled() const;  // `limit` queued and no write completed for `stall`
   std::size_t limit_;
+  std::chrono::milliseconds stall_;
   std::size_t since_progress_ = 0;  // messages queued since a write last completed
+  std::chrono::steady_clock::time_point progress_at_;  // the last completed write, or start
   bool writing_ = false;
   bool closed_ = false;
 };

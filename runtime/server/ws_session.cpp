@@ -21,6 +21,10 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 
+// How long a socket with `ws_queue_messages` queued may go without a completed write before
+// it counts as not reading (ws_outbox.h).
+constexpr auto kWriteStall = std::chrono::milliseconds(500);
+
 Value with_ref(Value v, const Value& ref) {
   if (!ref.is_null()) v["ref"] = ref;
   return v;
@@ -37,7 +41,7 @@ WsSession::WsSession(beast::tcp_stream stream, ServerContext& ctx, std::size_t s
       slot_(std::move(slot)),
       session_id_(std::move(session_id)),
       me_(me),
-      outbox_(std::make_shared<WsOutbox>(ctx.limits.ws_queue_messages)) {}
+      outbox_(std::make_shared<WsOutbox>(ctx.limits.ws_queue_messages, kWriteStall)) {}
 
 WsSession::~WsSession() {
   ctx_.registry.remove(this);

@@ -5,10 +5,12 @@
 // which tier runs when: the tiered module's compile is queued behind it.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "compiler/driver/compilation.h"
@@ -16,6 +18,7 @@
 #include "compiler/ir/lower.h"
 #include "compiler/jit/compile_thread.h"
 #include "compiler/jit/tiered.h"
+#include "runtime/runtime.h"
 
 namespace sessproc::jit {
 namespace {
@@ -91,7 +94,7 @@ TEST_CASE("jit tiered: the interpreter answers until the code is ready, then the
   CompileGate gate;
   Ready ready;
   auto tiered = tiered_module(ir, ready);
-  std::vector<Action> actions{action("add", 5), action("add", -2), action("div", 0),
+  std::vector<Action> actions{action("add", 5), action("add", -2),  action("div", 0),
                               action("div", 7), action("tag", "x"), action("add", "no"),
                               action("unknown")};
   SliceState a = interp->initial_state(0);
@@ -185,6 +188,60 @@ TEST_CASE("jit tiered: a default state that faults fails at once, as the interpr
   CHECK_FALSE(made.error().internal);
   CHECK(made.error().message == interp::make_interp_module(ir).error());
   CHECK_FALSE(called);  // nothing was queued for it
+}
+
+// The issue's stress test with tiered modules: each version starts on the interpreter and
+// switches to machine code while two threads dispatch.
+TEST_CASE("jit tiered: hot loads under dispatch lose no action and apply none twice") {
+  constexpr const char* kSession = R"(
+reducer counter {
+  prefix "counter";
+  state { count: int = 0; }
+  on "add"(n: int) { count += n; }
+}
+session s { reducers counter; }
+)";
+  auto ir = lower_program(kSession);
+  RuntimeConfig config;
+  config.session_type = "s";
+  config.worker_threads = 2;
+  config.rate_limit = 0;
+  Runtime runtime(config);
+  auto version = [&] {
+    auto made = make_tiered_module(ir, {.module_name = "hot"});
+    REQUIRE(made.has_value());
+    return *made;
+  };
+  REQUIRE(runtime.load(version()));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 50; ++i) {
+    ids.push_back("s" + std::to_string(i));
+    REQUIRE(runtime.start(ids.back()));
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<std::int64_t> accepted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      std::size_t i = static_cast<std::size_t>(t);
+      while (!stop) {
+        if (runtime.dispatch(ids[i % ids.size()], "counter.add", 1)) ++accepted;
+        i += 7;
+      }
+    });
+  }
+  for (int load = 0; load < 10; ++load) {
+    REQUIRE(runtime.load(version()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  }
+  stop = true;
+  for (auto& t : threads) t.join();
+  std::int64_t total = 0;
+  for (const auto& id : ids) {
+    total += runtime.get_state(id, Selector("counter.count")).value().get<std::int64_t>();
+  }
+  CHECK(accepted > 0);
+  CHECK(total == accepted);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // loader_test.cpp: compile_module (compiler/loader/module_loader.h) with each backend.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -70,6 +72,46 @@ TEST_CASE("loader: the JIT backend answers as the interpreter does, in a shared 
   CHECK(own.has_value());
 }
 
+TEST_CASE("loader: a JIT module answers at once and says when its machine code runs") {
+  std::vector<SourceFile> files{{"counter.reducer", kCounter}};
+  auto ready = std::make_shared<std::promise<std::expected<void, std::string>>>();
+  auto module = compile_module(
+      files, {.backend = Backend::jit, .on_jit_ready = [ready](std::expected<void, std::string> r) {
+                ready->set_value(r);
+              }});
+  REQUIRE_MESSAGE(module.has_value(), (module ? "" : module.error().rendered));
+  auto first = (*module)->reduce(0, (*module)->initial_state(0), "add", action("add", 4));
+  REQUIRE(first.has_value());
+  auto done = ready->get_future();
+  REQUIRE(done.wait_for(std::chrono::minutes(2)) == std::future_status::ready);
+  auto result = done.get();
+  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error()));
+  auto second = (*module)->reduce(0, first->state, "add", action("add", 4));
+  REQUIRE(second.has_value());
+  CHECK((*module)->to_json(0, second->state) == sessproc::Value({{"count", 8}}));
+}
+
+TEST_CASE("loader: the C++ backend answers as the interpreter does") {
+  std::vector<SourceFile> files{{"counter.reducer", kCounter}};
+  auto interp = compile_module(files, {.backend = Backend::interp});
+  REQUIRE(interp.has_value());
+  auto module = compile_module(files, {.backend = Backend::cpp, .module_name = "shop"});
+  REQUIRE_MESSAGE(module.has_value(), (module ? "" : module.error().rendered));
+  CHECK((*module)->name() == "shop");
+  for (const auto& payload : {sessproc::Value(5), sessproc::Value("x")}) {
+    auto a = (*interp)->reduce(0, (*interp)->initial_state(0), "add", action("add", payload));
+    auto b = (*module)->reduce(0, (*module)->initial_state(0), "add", action("add", payload));
+    REQUIRE(a.has_value() == b.has_value());
+    if (!a) {
+      CHECK(message(a.error()) == message(b.error()));
+      continue;
+    }
+    CHECK((*interp)->to_json(0, a->state) == (*module)->to_json(0, b->state));
+    CHECK(*(*interp)->query(0, a->state, "double", nullptr) ==
+          *(*module)->query(0, b->state, "double", nullptr));
+  }
+}
+
 TEST_CASE("loader: diagnostics come back as text and JSON") {
   std::vector<SourceFile> files{
       {"bad.reducer", "reducer r {\n  state { n: int = 0; }\n  on \"x\" { n += stp; }\n}\n"}};
@@ -99,7 +141,7 @@ TEST_CASE("loader: --werror turns warnings into a failure") {
 
 TEST_CASE("loader: a default state that faults is the program's error") {
   std::vector<SourceFile> files{{"d.reducer", "reducer r {\n  state { n: int = 1 / 0; }\n}\n"}};
-  for (Backend backend : {Backend::interp, Backend::jit}) {
+  for (Backend backend : {Backend::interp, Backend::jit, Backend::cpp}) {
     auto module = compile_module(files, {.backend = backend});
     REQUIRE_FALSE(module.has_value());
     CHECK_FALSE(module.error().internal);

@@ -109,3 +109,27 @@ TEST_CASE("close drops later pushes and subscriptions") {
 
 }  // namespace
 }  // namespace sessproc::server
+
+namespace sessproc::server {
+namespace {
+
+TEST_CASE("with a stall time, `limit` messages without a completed write are not enough") {
+  // The socket's thread may be descheduled while others push: only a writer that has made
+  // no progress for the stall time (an hour here: never, in this test) counts as stalled.
+  WsOutbox o(3, std::chrono::hours(1));
+  CHECK(o.push("first") == WsOutbox::Push::start_writing);
+  for (int i = 0; i < 10; ++i) CHECK(o.push("more") == WsOutbox::Push::queued);
+  CHECK_FALSE(o.closed());
+  // The hard limit still holds: 32 times `limit` queued in all.
+  WsOutbox::Push p = WsOutbox::Push::queued;
+  std::size_t queued = o.size();
+  while (p == WsOutbox::Push::queued && queued < 1000) {
+    p = o.push("x");
+    ++queued;
+  }
+  CHECK(p == WsOutbox::Push::overflow);
+  CHECK(o.size() == 3 * WsOutbox::kHardFactor);
+}
+
+}  // namespace
+}  // namespace sessproc::server
