@@ -35,8 +35,25 @@ std::expected<void, Error> SubscriptionList::add(SubscriptionId id, Selector sel
   }
   deliver(e, current);
   // While notifying, entries must not move: park new ones until the loop ends.
-  (notifying_ > 0 ? pending_ : subs_).push_back(std::move(e));
+  if (notifying_ > 0) {
+    pending_.push_back(std::move(e));
+  } else {
+    insert_sorted(std::move(e));
+  }
   return {};
+}
+
+void SubscriptionList::insert_sorted(Entry e) {
+  // Ids come from one counter, so a new entry almost always goes at the end; two subscribes
+  // racing into one session may arrive out of order.
+  auto at = std::upper_bound(subs_.begin(), subs_.end(), e.id,
+                             [](SubscriptionId id, const Entry& x) { return id < x.id; });
+  subs_.insert(at, std::move(e));
+}
+
+void SubscriptionList::compact() {
+  std::erase_if(subs_, [this](const Entry& x) { return gone(x); });
+  removed_ = 0;
 }
 
 void SubscriptionList::rebase(const StateSnapshot& current) {
@@ -59,14 +76,21 @@ bool SubscriptionList::remove(SubscriptionId id) {
       return true;
     }
   }
-  for (auto& e : subs_) {
-    if (e.id == id && !e.removed) {
-      e.removed = true;
-      if (notifying_ == 0) std::erase_if(subs_, [](const Entry& x) { return x.removed; });
-      return true;
-    }
-  }
-  return false;
+  // Sorted by id: found by binary search. The entry is marked and its sink, selector and
+  // owner released at once (after the loop, if a notify is running); the vector is compacted only once half of it is removed, so
+  // removing n subscriptions one by one costs O(n log n), not O(n^2).
+  auto it = std::lower_bound(subs_.begin(), subs_.end(), id,
+                             [](const Entry& x, SubscriptionId v) { return x.id < v; });
+  if (it == subs_.end() || it->id != id || it->removed) return false;
+  it->removed = true;
+  ++removed_;
+  if (notifying_ > 0) return true;  // the sink may be the one running: notify drops it after
+  it->sink = nullptr;
+  it->selector = Selector();
+  it->owner.reset();
+  it->last = Value();
+  if (notifying_ == 0 && removed_ * 2 > subs_.size()) compact();
+  return true;
 }
 
 std::size_t SubscriptionList::size() const {
@@ -110,8 +134,8 @@ std::size_t SubscriptionList::notify(const StateSnapshot& before, const StateSna
   }
   --notifying_;
   if (notifying_ == 0) {
-    std::erase_if(subs_, [](const Entry& x) { return x.removed; });
-    for (auto& e : pending_) subs_.push_back(std::move(e));
+    compact();
+    for (auto& e : pending_) insert_sorted(std::move(e));
     pending_.clear();
   }
   return sent;

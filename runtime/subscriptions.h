@@ -45,6 +45,7 @@ class SubscriptionList {
   void clear() {
     subs_.clear();
     pending_.clear();
+    removed_ = 0;
   }
   std::size_t memory_bytes() const { return subs_.capacity() * sizeof(Entry); }
 
@@ -63,8 +64,11 @@ class SubscriptionList {
     Value last;
   };
   bool deliver(Entry& e, const StateSnapshot& state);  // true if a notification was sent
+  void insert_sorted(Entry e);
+  void compact();  // drops removed entries and those whose owner is gone
   bool gone(const Entry& e) const { return e.removed || (e.has_owner && e.owner.expired()); }
-  std::vector<Entry> subs_;
+  std::vector<Entry> subs_;     // sorted by id
+  std::size_t removed_ = 0;     // entries of subs_ marked removed and not yet dropped
   std::vector<Entry> pending_;  // added by a sink during notify
   int notifying_ = 0;           // removals during notify are deferred
 };
