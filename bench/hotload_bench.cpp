@@ -399,5 +399,6 @@ int main(int argc, char** argv) {
   if (o.what == "phases" || o.what == "all") bench_phases(o);
   if (o.what == "load" || o.what == "all") bench_load(o);
   if (o.what == "memory" || o.what == "all") bench_memory(o);
+  sessproc::loader::finish_background_compiles();  // before exit() tears LLVM down
   return 0;
 }

@@ -55,6 +55,7 @@ std::expected<std::shared_ptr<const Module>, std::string> compile_workload(
     options.jit_in_background = false;  // time the machine code, not the interpreter tier
   } else if (backend == "cpp") {
     options.backend = loader::Backend::cpp;
+    options.cpp_optimize = true;  // as a user's build would compile it
   } else {
     return std::unexpected(fmt::format("unknown backend '{}' (interp, jit, cpp)", backend));
   }

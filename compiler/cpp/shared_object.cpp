@@ -182,11 +182,13 @@ std::expected<void, LoadError> compile(const EmittedProgram& program, std::vecto
 }  // namespace
 
 std::expected<std::shared_ptr<const Module>, LoadError> compile_and_load(
-    const EmittedProgram& program, const std::string& name, const emitted::ModuleOptions& options) {
+    const EmittedProgram& program, const std::string& name, const emitted::ModuleOptions& options,
+    bool optimize) {
   using Kind = LoadError::Kind;
   std::vector<std::string> argv = compiler_command();
   if (argv.empty()) return std::unexpected(LoadError{Kind::Compile, "SESSC_CXX is empty"});
-  for (std::string flag : {"-std=c++23", "-fPIC", "-shared", "-O0", "-w"}) argv.push_back(flag);
+  for (std::string flag : {"-std=c++23", "-fPIC", "-shared", optimize ? "-O2" : "-O0", "-w"})
+    argv.push_back(flag);
   argv.push_back("-I" + include_dir());
 
   std::optional<CompileCache> cache = CompileCache::from_environment();

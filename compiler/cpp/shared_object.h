@@ -29,7 +29,10 @@ struct LoadError {
   std::string message;
 };
 
+// `optimize`: -O2 instead of -O0 (what `sessc run` uses: its programs are short, the compile
+// time is what the user waits for). The flags are part of the cache key.
 std::expected<std::shared_ptr<const Module>, LoadError> compile_and_load(
-    const EmittedProgram& program, const std::string& name, const emitted::ModuleOptions& options);
+    const EmittedProgram& program, const std::string& name, const emitted::ModuleOptions& options,
+    bool optimize = false);
 
 }  // namespace sessproc::cpp

@@ -17,13 +17,16 @@ class CompileThread {
   static constexpr int kNice = 19;
 
   CompileThread() : thread_([this] { run(); }) {}
-  ~CompileThread() {
+  ~CompileThread() { stop(); }
+  // Waits for the compile in progress, drops the queued ones; later posts are dropped too.
+  void stop() {
     {
       std::lock_guard lock(mu_);
       stop_ = true;
     }
     wake_.notify_one();
-    thread_.join();
+    std::lock_guard join_lock(join_mu_);
+    if (thread_.joinable()) thread_.join();
   }
   CompileThread(const CompileThread&) = delete;
   CompileThread& operator=(const CompileThread&) = delete;
@@ -31,6 +34,7 @@ class CompileThread {
   void post(std::function<void()> job) {
     {
       std::lock_guard lock(mu_);
+      if (stop_) return;
       jobs_.push_back(std::move(job));
     }
     wake_.notify_one();
@@ -55,17 +59,22 @@ class CompileThread {
   }
 
   std::mutex mu_;
+  std::mutex join_mu_;  // two threads stopping at once: one joins
   std::condition_variable wake_;
   std::deque<std::function<void()>> jobs_;
   bool stop_ = false;
   std::thread thread_;  // last: started once the members it uses exist
 };
 
+CompileThread& compile_thread() {
+  static CompileThread thread;
+  return thread;
+}
+
 }  // namespace
 
-void compile_in_background(std::function<void()> job) {
-  static CompileThread thread;
-  thread.post(std::move(job));
-}
+void compile_in_background(std::function<void()> job) { compile_thread().post(std::move(job)); }
+
+void finish_background_compiles() { compile_thread().stop(); }
 
 }  // namespace sessproc::jit

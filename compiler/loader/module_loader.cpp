@@ -1,6 +1,8 @@
 // module_loader.cpp: source text -> checked program -> IR -> a backend's Module.
 #include "compiler/loader/module_loader.h"
 
+#include "compiler/jit/compile_thread.h"
+
 #include <exception>
 #include <optional>
 
@@ -51,7 +53,8 @@ Result make_cpp(const ir::Module& ir, const LoadOptions& options) {
     return std::unexpected(internal_failure(fmt::format("error: {}\n", program.error())));
   emitted::ModuleOptions module_options;
   module_options.module_name = options.module_name;
-  auto module = cpp::compile_and_load(*program, program_name, module_options);
+  auto module =
+      cpp::compile_and_load(*program, program_name, module_options, options.cpp_optimize);
   if (!module) {
     LoadFailure failure;
     failure.rendered = fmt::format("error: {}\n", module.error().message);
@@ -132,5 +135,7 @@ Result compile_module(std::span<const SourceFile> files, const LoadOptions& opti
   if (!result) return std::unexpected(internal_failure("internal error: the compiler did not run"));
   return std::move(*result);
 }
+
+void finish_background_compiles() { jit::finish_background_compiles(); }
 
 }  // namespace sessproc::loader

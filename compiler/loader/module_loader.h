@@ -52,6 +52,8 @@ struct LoadOptions {
   // Backend::jit in the background: called once, on the compile thread, when the module runs
   // on machine code ({}) or will not (why; it goes on on the interpreter).
   std::function<void(std::expected<void, std::string>)> on_jit_ready;
+  // Backend::cpp: compile the emitted C++ at -O2 (else -O0, quicker to compile).
+  bool cpp_optimize = false;
 };
 
 struct LoadFailure {
@@ -62,5 +64,11 @@ struct LoadFailure {
 
 std::expected<std::shared_ptr<const Module>, LoadFailure> compile_module(
     std::span<const SourceFile> files, const LoadOptions& options);
+
+// Stops the JIT's background compiles (the compile in progress finishes; modules still
+// waiting stay on the interpreter). Call it before the program exits if it loaded modules
+// with Backend::jit in the background: exit() tears down LLVM's statics under a running
+// compile otherwise.
+void finish_background_compiles();
 
 }  // namespace sessproc::loader

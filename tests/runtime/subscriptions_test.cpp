@@ -143,3 +143,31 @@ TEST_CASE("a sink may unsubscribe itself or subscribe again while being notified
   REQUIRE(later.got.size() == 2);
   CHECK(later.got[1].second == 2);
 }
+
+TEST_CASE("removing many subscriptions one by one leaves exactly the others subscribed") {
+  Fixture f;
+  REQUIRE(f.rt->start("s", "app"));
+  constexpr int kSubs = 300;
+  std::vector<SubscriptionId> ids;
+  std::vector<int> got(kSubs, 0);
+  for (int i = 0; i < kSubs; ++i) {
+    auto id = f.rt->subscribe("s", "counter.count",
+                              [&got, i](std::string_view, const Value&) { ++got[i]; });
+    REQUIRE(id);
+    ids.push_back(*id);
+  }
+  // Remove every subscription but each seventh, from the back, then one again (refused).
+  for (int i = kSubs - 1; i >= 0; --i) {
+    if (i % 7 != 0) REQUIRE(f.rt->unsubscribe("s", ids[i]));
+  }
+  CHECK_FALSE(f.rt->unsubscribe("s", ids[1]));
+  REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  for (int i = 0; i < kSubs; ++i) {
+    CAPTURE(i);
+    CHECK(got[i] == (i % 7 == 0 ? 2 : 1));  // the current value, then the change if kept
+  }
+  // The ones kept can still be removed.
+  for (int i = 0; i < kSubs; i += 7) REQUIRE(f.rt->unsubscribe("s", ids[i]));
+  REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  for (int i = 0; i < kSubs; i += 7) CHECK(got[i] == 2);
+}

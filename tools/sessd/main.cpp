@@ -211,5 +211,7 @@ int run(int argc, char** argv) {
 }  // namespace sessproc::sessd
 
 int main(int argc, char** argv) {
-  return sessproc::sessd::run(argc, argv);
+  const int code = sessproc::sessd::run(argc, argv);
+  sessproc::loader::finish_background_compiles();  // before exit() tears LLVM down
+  return code;
 }
