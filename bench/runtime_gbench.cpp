@@ -80,7 +80,8 @@ void dispatch_increment(benchmark::State& state, Runtime& runtime,
   std::size_t failures = 0;
   for (auto _ : state) {
     char buf[16];
-    auto result = runtime.dispatch(bench::write_id(rng.below(ids.size()), buf), "counter.increment");
+    auto result =
+        runtime.dispatch(bench::write_id(rng.below(ids.size()), buf), "counter.increment");
     if (!result || !result->changed) ++failures;
   }
   state.SetItemsProcessed(state.iterations());

@@ -30,8 +30,8 @@ std::string default_workload_path();
 std::expected<std::shared_ptr<const Module>, std::string> compile_workload(const std::string& path);
 // The same through compiler/loader with a backend: "interp", "jit" (machine code ready before
 // it returns) or "cpp" (emitted C++ compiled at -O2 and loaded); "interp" is the call above.
-std::expected<std::shared_ptr<const Module>, std::string> compile_workload(const std::string& path,
-                                                                          std::string_view backend);
+std::expected<std::shared_ptr<const Module>, std::string> compile_workload(
+    const std::string& path, std::string_view backend);
 
 // A runtime configuration for benchmarks: `capacity` sessions allowed, no start rate limit,
 // two workers, unmatched actions silent, the default history size.

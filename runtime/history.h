@@ -66,8 +66,13 @@ class History {
       // The old record holds no heap memory, so its destructor would do nothing: build the
       // new one over it without reading it. The write then needs no load of a line that is
       // usually cold, and the store buffer absorbs it.
-      new (r) Record{at, std::move(payload), nullptr, InlineString(type), outcome,
-                     error.has_value(), error.value_or(Errc{})};
+      new (r) Record{at,
+                     std::move(payload),
+                     nullptr,
+                     InlineString(type),
+                     outcome,
+                     error.has_value(),
+                     error.value_or(Errc{})};
     } else {
       type_heap_bytes_ -= r->type.heap_bytes();
       r->type.assign(type);
@@ -113,7 +118,9 @@ class History {
     Errc error{};
   };
   // Values that own no heap memory: null, booleans and numbers.
-  static bool holds_heap(const Value& v) { return v.is_structured() || v.is_string() || v.is_binary(); }
+  static bool holds_heap(const Value& v) {
+    return v.is_structured() || v.is_string() || v.is_binary();
+  }
   // Which records own heap memory (their destructor is not a no-op), for the first 128;
   // records past that are always treated as owning some.
   bool owns_heap(std::size_t i) const {

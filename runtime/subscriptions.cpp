@@ -77,8 +77,9 @@ bool SubscriptionList::remove(SubscriptionId id) {
     }
   }
   // Sorted by id: found by binary search. The entry is marked and its sink, selector and
-  // owner released at once (after the loop, if a notify is running); the vector is compacted only once half of it is removed, so
-  // removing n subscriptions one by one costs O(n log n), not O(n^2).
+  // owner released at once (after the loop, if a notify is running); the vector is compacted only
+  // once half of it is removed, so removing n subscriptions one by one costs O(n log n), not
+  // O(n^2).
   auto it = std::lower_bound(subs_.begin(), subs_.end(), id,
                              [](const Entry& x, SubscriptionId v) { return x.id < v; });
   if (it == subs_.end() || it->id != id || it->removed) return false;

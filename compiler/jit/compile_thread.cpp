@@ -73,8 +73,12 @@ CompileThread& compile_thread() {
 
 }  // namespace
 
-void compile_in_background(std::function<void()> job) { compile_thread().post(std::move(job)); }
+void compile_in_background(std::function<void()> job) {
+  compile_thread().post(std::move(job));
+}
 
-void finish_background_compiles() { compile_thread().stop(); }
+void finish_background_compiles() {
+  compile_thread().stop();
+}
 
 }  // namespace sessproc::jit

@@ -53,8 +53,7 @@ Result make_cpp(const ir::Module& ir, const LoadOptions& options) {
     return std::unexpected(internal_failure(fmt::format("error: {}\n", program.error())));
   emitted::ModuleOptions module_options;
   module_options.module_name = options.module_name;
-  auto module =
-      cpp::compile_and_load(*program, program_name, module_options, options.cpp_optimize);
+  auto module = cpp::compile_and_load(*program, program_name, module_options, options.cpp_optimize);
   if (!module) {
     LoadFailure failure;
     failure.rendered = fmt::format("error: {}\n", module.error().message);
@@ -136,6 +135,8 @@ Result compile_module(std::span<const SourceFile> files, const LoadOptions& opti
   return std::move(*result);
 }
 
-void finish_background_compiles() { jit::finish_background_compiles(); }
+void finish_background_compiles() {
+  jit::finish_background_compiles();
+}
 
 }  // namespace sessproc::loader

@@ -11,7 +11,9 @@ using namespace sessproc;
 
 namespace {
 
-Clock::time_point at(int ms) { return Clock::time_point(std::chrono::milliseconds(ms)); }
+Clock::time_point at(int ms) {
+  return Clock::time_point(std::chrono::milliseconds(ms));
+}
 
 }  // namespace
 
@@ -71,8 +73,8 @@ TEST_CASE("History records the outcome and error, and a capacity of 0 keeps noth
   CHECK(entries[1].outcome == Outcome::unmatched);
   CHECK_FALSE(entries[1].error.has_value());
   // Over a record whose payload owns memory (a string), then a scalar over that.
-  h.record("c", Value("a payload long enough to own heap memory"), Value(), at(3),
-           Outcome::applied, std::nullopt);
+  h.record("c", Value("a payload long enough to own heap memory"), Value(), at(3), Outcome::applied,
+           std::nullopt);
   h.record("d", Value(4), Value(), at(4), Outcome::applied, std::nullopt);
   h.record("e", Value(5), Value(), at(5), Outcome::applied, std::nullopt);
   entries = h.entries();
