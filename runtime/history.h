@@ -75,7 +75,7 @@ class History {
                      error.value_or(Errc{})};
     } else {
       type_heap_bytes_ -= r->type.heap_bytes();
-      r->type.assign(type);
+      r->type = InlineString(type);  // not assign(): a reused heap buffer would outlive the bit
       r->payload = std::move(payload);
       r->meta.reset();
       r->at = at;
