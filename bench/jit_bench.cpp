@@ -96,13 +96,10 @@ std::shared_ptr<const sessproc::Module> make_module(const std::string& backend) 
     return *module;
   }
   if (backend == "interp" || backend == "jit") {
-    auto files = workload_files();
     // The JIT's code compiled before the module is returned: no run starts on the interpreter.
-    auto module = loader::compile_module(
-        files, {.backend = backend == "jit" ? loader::Backend::jit : loader::Backend::interp,
-                .jit_in_background = false});
+    auto module = bench::compile_workload(bench::default_workload_path(), backend);
     if (!module) {
-      fmt::print(stderr, "error: {}\n", module.error().rendered);
+      fmt::print(stderr, "error: {}\n", module.error());
       std::exit(1);
     }
     return *module;

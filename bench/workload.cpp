@@ -87,7 +87,8 @@ RuntimeConfig bench_config(std::size_t capacity) {
 std::vector<std::string> make_ids(std::size_t count) {
   std::vector<std::string> ids;
   ids.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) ids.push_back(fmt::format("s{:07}", i));
+  char buf[16];
+  for (std::size_t i = 0; i < count; ++i) ids.emplace_back(write_id(i, buf));
   return ids;
 }
 

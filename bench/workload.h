@@ -40,7 +40,8 @@ RuntimeConfig bench_config(std::size_t capacity);
 // "s0000000", "s0000001", ...: valid session ids of equal length.
 std::vector<std::string> make_ids(std::size_t count);
 
-// Writes the id of session n ("s0000042", as make_ids makes them) into `buf` and returns it.
+// Writes the id of session n ("s0000042"; make_ids makes its ids with it) into `buf` and
+// returns it.
 // The timed loops make each id this way, as a server finds it in the request it is parsing:
 // in cache. Reading it from a table of 100,000 ids instead would add a cache miss per
 // operation that belongs to the benchmark, not to the runtime.

@@ -3,8 +3,8 @@
 // Design decision: the history records an action's type on every action, and typical dotted
 // types ("counter.increment", 17 bytes) are just past std::string's 15-byte inline buffer, so
 // each record would cost an allocation. This class keeps 22 bytes inline and, past that, one
-// heap buffer that it reuses when a later text fits, so a ring of them that is overwritten in
-// place allocates nothing in the steady state.
+// heap buffer, which `assign` reuses when a later text fits. (The history replaces a long
+// type rather than assigning it: it tracks which records own heap memory by their inputs.)
 #pragma once
 
 #include <cstdint>

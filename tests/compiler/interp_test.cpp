@@ -10,11 +10,14 @@
 #include "compiler/ir/lower.h"
 #include "stdlib/call.h"
 #include "stdlib/json.h"
+#include "tests/compiler/module_fixtures.h"
 
 namespace sessproc::interp {
 namespace {
 
 using stdlib::Value;
+using test::action;
+using test::Recorder;
 
 // A compiled program and its interpreter module.
 struct Program {
@@ -31,13 +34,6 @@ struct Program {
     module = *made;
   }
 };
-
-Action action(std::string type, sessproc::Value payload = nullptr) {
-  Action a;
-  a.type = std::move(type);
-  a.payload = std::move(payload);
-  return a;
-}
 
 constexpr const char* kCounter = R"(
 reducer counter {
@@ -165,14 +161,6 @@ session app {
   REQUIRE(p.module->init(0, nlohmann::json::parse(R"({"start": 3})"), states).has_value());
   CHECK(p.module->to_json(0, states[0])["count"] == 3);
 }
-
-// Records what an async handler dispatches.
-class Recorder final : public AsyncContext {
- public:
-  void dispatch(Action a) override { dispatched.push_back(std::move(a)); }
-  std::string_view session_id() const override { return "s"; }
-  std::vector<Action> dispatched;
-};
 
 TEST_CASE("an async handler keeps its frame across awaits") {
   Program p(R"(

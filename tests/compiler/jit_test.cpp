@@ -6,34 +6,22 @@
 #include <string>
 #include <vector>
 
-#include "compiler/driver/compilation.h"
 #include "compiler/interp/interp.h"
-#include "compiler/ir/lower.h"
 #include "compiler/jit/jit.h"
+#include "tests/compiler/module_fixtures.h"
 
 namespace sessproc::jit {
 namespace {
 
-std::shared_ptr<const ir::Module> lower_program(const std::string& text) {
-  driver::Compilation compilation;
-  compilation.add("t.reducer", text);
-  REQUIRE(compilation.check());
-  return std::make_shared<const ir::Module>(
-      ir::lower(compilation.program(), *compilation.checked(), compilation.sources()));
-}
+using test::action;
+using test::lower_program;
+using test::Recorder;
 
 std::shared_ptr<const Module> jit_module(const std::shared_ptr<const ir::Module>& ir,
                                          std::shared_ptr<Engine> engine = nullptr) {
   auto made = make_jit_module(ir, {.engine = std::move(engine)});
   REQUIRE_MESSAGE(made.has_value(), (made ? "" : made.error().message));
   return *made;
-}
-
-Action action(std::string type, sessproc::Value payload = nullptr) {
-  Action a;
-  a.type = std::move(type);
-  a.payload = std::move(payload);
-  return a;
 }
 
 constexpr const char* kProgram = R"(
@@ -112,27 +100,8 @@ TEST_CASE("jit: a fault names the location, as the interpreter's does") {
   CHECK(message(reduced.error()).find("division by zero") != std::string::npos);
 }
 
-class Recorder final : public AsyncContext {
- public:
-  void dispatch(Action a) override { dispatched.push_back(std::move(a)); }
-  std::string_view session_id() const override { return "s"; }
-  std::vector<Action> dispatched;
-};
-
 TEST_CASE("jit: an async handler keeps its frame across awaits, and outlives its module") {
-  auto ir = lower_program(R"(
-effect users.get(id: int) -> { id: int, name: string };
-reducer user {
-  state { prefix: string = "hi "; }
-  on "named"(n: string) { prefix = n; }
-  async "fetch"(id: int) {
-    let greeting = prefix;
-    let u = await users.get(id);
-    let v = await users.get(id + 1);
-    dispatch "user.named"(greeting + u.name + v.name + " #" + str(id));
-  }
-}
-)");
+  auto ir = lower_program(test::kTwoAwaitsProgram);
   auto module = jit_module(ir);
   auto run = module->start_async(0, "fetch", action("user.fetch", 7), module->initial_state(0));
   REQUIRE(run.has_value());

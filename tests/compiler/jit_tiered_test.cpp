@@ -13,30 +13,18 @@
 #include <thread>
 #include <vector>
 
-#include "compiler/driver/compilation.h"
 #include "compiler/interp/interp.h"
-#include "compiler/ir/lower.h"
 #include "compiler/jit/compile_thread.h"
 #include "compiler/jit/tiered.h"
 #include "runtime/runtime.h"
+#include "tests/compiler/module_fixtures.h"
 
 namespace sessproc::jit {
 namespace {
 
-std::shared_ptr<const ir::Module> lower_program(const std::string& text) {
-  driver::Compilation compilation;
-  compilation.add("t.reducer", text);
-  REQUIRE(compilation.check());
-  return std::make_shared<const ir::Module>(
-      ir::lower(compilation.program(), *compilation.checked(), compilation.sources()));
-}
-
-Action action(std::string type, sessproc::Value payload = nullptr) {
-  Action a;
-  a.type = std::move(type);
-  a.payload = std::move(payload);
-  return a;
-}
+using test::action;
+using test::lower_program;
+using test::Recorder;
 
 // Keeps the compile thread busy until open() (or destruction).
 class CompileGate {
@@ -125,27 +113,8 @@ TEST_CASE("jit tiered: the interpreter answers until the code is ready, then the
   CHECK(tiered->to_json(0, b)["count"] == 14);  // 100 / 7, the last change
 }
 
-class Recorder final : public AsyncContext {
- public:
-  void dispatch(Action a) override { dispatched.push_back(std::move(a)); }
-  std::string_view session_id() const override { return "s"; }
-  std::vector<Action> dispatched;
-};
-
 TEST_CASE("jit tiered: an async run started on the interpreter resumes on the code") {
-  auto ir = lower_program(R"(
-effect users.get(id: int) -> { id: int, name: string };
-reducer user {
-  state { prefix: string = "hi "; }
-  on "named"(n: string) { prefix = n; }
-  async "fetch"(id: int) {
-    let greeting = prefix;
-    let u = await users.get(id);
-    let v = await users.get(id + 1);
-    dispatch "user.named"(greeting + u.name + v.name + " #" + str(id));
-  }
-}
-)");
+  auto ir = lower_program(test::kTwoAwaitsProgram);
   CompileGate gate;
   Ready ready;
   auto module = tiered_module(ir, ready);

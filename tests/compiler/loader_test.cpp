@@ -8,9 +8,12 @@
 
 #include "compiler/jit/engine.h"
 #include "compiler/loader/module_loader.h"
+#include "tests/compiler/module_fixtures.h"
 
 namespace sessproc::loader {
 namespace {
+
+using test::action;
 
 constexpr const char* kCounter = R"(reducer counter {
   prefix "counter";
@@ -19,13 +22,6 @@ constexpr const char* kCounter = R"(reducer counter {
   query "double" -> int { return count * 2; }
 }
 )";
-
-Action action(std::string type, sessproc::Value payload = nullptr) {
-  Action a;
-  a.type = std::move(type);
-  a.payload = std::move(payload);
-  return a;
-}
 
 TEST_CASE("loader: the interpreter backend runs a compiled module") {
   std::vector<SourceFile> files{{"counter.reducer", kCounter}};

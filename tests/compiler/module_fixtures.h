@@ -1,0 +1,57 @@
+// module_fixtures.h: what the backend tests (interp, jit, tiered, loader) share: a program
+// lowered to IR, an action, an async context that records dispatches, and the async program
+// that awaits an effect twice.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/driver/compilation.h"
+#include "compiler/ir/lower.h"
+#include "runtime/module.h"
+
+namespace sessproc::test {
+
+// Checks `text` (as t.reducer) and lowers it; fails the test if it does not check.
+inline std::shared_ptr<const ir::Module> lower_program(const std::string& text) {
+  driver::Compilation compilation;
+  compilation.add("t.reducer", text);
+  REQUIRE(compilation.check());
+  return std::make_shared<const ir::Module>(
+      ir::lower(compilation.program(), *compilation.checked(), compilation.sources()));
+}
+
+inline Action action(std::string type, Value payload = nullptr) {
+  Action a;
+  a.type = std::move(type);
+  a.payload = std::move(payload);
+  return a;
+}
+
+// Records what an async handler dispatches.
+class Recorder final : public AsyncContext {
+ public:
+  void dispatch(Action a) override { dispatched.push_back(std::move(a)); }
+  std::string_view session_id() const override { return "s"; }
+  std::vector<Action> dispatched;
+};
+
+// An async handler that keeps a local across two awaits of `users.get`.
+inline constexpr const char* kTwoAwaitsProgram = R"(
+effect users.get(id: int) -> { id: int, name: string };
+reducer user {
+  state { prefix: string = "hi "; }
+  on "named"(n: string) { prefix = n; }
+  async "fetch"(id: int) {
+    let greeting = prefix;
+    let u = await users.get(id);
+    let v = await users.get(id + 1);
+    dispatch "user.named"(greeting + u.name + v.name + " #" + str(id));
+  }
+}
+)";
+
+}  // namespace sessproc::test
