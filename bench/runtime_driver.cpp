@@ -5,10 +5,15 @@
 //   create   sessions started per second (Runtime::start, 1 and 2 caller threads)
 //   memory   RSS delta per idle session (from /proc/self/statm), with --big sessions
 //   latency  p50/p99/p99.9 of one synchronous `counter.increment` to a random session
+//   steady   sync dispatches/s to random sessions once every session's history is full (each
+//            session first gets --warm dispatches): the steady state of a long-running
+//            server, where the Google Benchmark loop mostly sees histories still growing.
+//            With --threads=1 and a fixed --dispatches it is deterministic, for valgrind's
+//            cachegrind (run it twice with different --dispatches and subtract).
 //   notify   subscription notifications per second, one subscriber per session
 //   ttl      time to expire --big idle sessions, and RSS before, during and after
-// Usage: runtime_driver [create|memory|latency|notify|ttl|all] [--sessions=N] [--big=N]
-//        [--backend=interp|jit|cpp]
+// Usage: runtime_driver [create|memory|latency|notify|ttl|steady|all] [--sessions=N] [--big=N]
+//        [--backend=interp|jit|cpp] [--history=N] [--warm=N] [--dispatches=N] [--threads=N]
 //        [--workload=PATH]. Defaults: all, 100,000 sessions, 1,000,000 for memory and ttl.
 #include <malloc.h>
 
@@ -17,6 +22,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,7 +44,17 @@ struct Options {
   std::size_t big = 1'000'000;
   std::string workload = bench::default_workload_path();
   std::string backend = "interp";
+  std::optional<std::size_t> history;  // RuntimeConfig::history_size; unset = its default
+  std::optional<std::size_t> warm;     // steady: dispatches per session first; unset = history
+  std::size_t dispatches = 2'000'000;  // steady: timed dispatches, all threads together
+  std::size_t threads = 2;             // steady
 };
+
+sessproc::RuntimeConfig config_for(const Options& o, std::size_t sessions) {
+  auto config = bench::bench_config(sessions);
+  if (o.history) config.history_size = *o.history;
+  return config;
+}
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -127,7 +143,7 @@ void bench_memory(const std::shared_ptr<const sessproc::Module>& module, const O
 
 void bench_latency(const std::shared_ptr<const sessproc::Module>& module, const Options& o) {
   const auto ids = bench::make_ids(o.sessions);
-  auto runtime = make_runtime(module, bench::bench_config(o.sessions));
+  auto runtime = make_runtime(module, config_for(o, o.sessions));
   start_all(*runtime, ids, 0, ids.size());
   bench::Rng rng(42);
   const std::size_t warmup = ids.size();
@@ -253,6 +269,40 @@ void bench_ttl(const std::shared_ptr<const sessproc::Module>& module, const Opti
          "after the benchmark's own malloc_trim(0), for comparison");
 }
 
+// ----- steady -------------------------------------------------------------------------------
+
+void bench_steady(const std::shared_ptr<const sessproc::Module>& module, const Options& o) {
+  const auto ids = bench::make_ids(o.sessions);
+  auto config = config_for(o, o.sessions);
+  const std::size_t warm = o.warm.value_or(config.history_size);
+  auto runtime = make_runtime(module, config);
+  start_all(*runtime, ids, 0, ids.size());
+  // Round-robin warm-up: every session gets `warm` actions, in an order that leaves none of
+  // them in the cache.
+  for (std::size_t round = 0; round < warm; ++round) {
+    for (const auto& id : ids) (void)runtime->dispatch(id, "counter.increment");
+  }
+  std::atomic<std::size_t> failures{0};
+  const auto t0 = Clock::now();
+  split(o.threads, o.dispatches, [&](std::size_t t, std::size_t from, std::size_t to) {
+    bench::Rng rng(0x5eed + t);
+    std::size_t failed = 0;
+    for (std::size_t i = from; i < to; ++i) {
+      char buf[16];
+      auto result =
+          runtime->dispatch(bench::write_id(rng.below(ids.size()), buf), "counter.increment");
+      if (!result || !result->changed) ++failed;
+    }
+    failures += failed;
+  });
+  const double seconds = seconds_since(t0);
+  report(fmt::format("steady sync dispatch, {} thread(s)", o.threads),
+         static_cast<double>(o.dispatches) / seconds, "dispatches/s",
+         fmt::format("{} random sync dispatches over {} sessions, each warmed by {}, history {}",
+                     o.dispatches, ids.size(), warm, config.history_size));
+  if (failures != 0) fmt::print("  ({} dispatches failed)\n", failures.load());
+}
+
 Options parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
@@ -265,6 +315,14 @@ Options parse(int argc, char** argv) {
       o.workload = a.substr(11);
     } else if (a.rfind("--backend=", 0) == 0) {
       o.backend = a.substr(10);
+    } else if (a.rfind("--history=", 0) == 0) {
+      o.history = std::stoul(a.substr(10));
+    } else if (a.rfind("--warm=", 0) == 0) {
+      o.warm = std::stoul(a.substr(7));
+    } else if (a.rfind("--dispatches=", 0) == 0) {
+      o.dispatches = std::stoul(a.substr(13));
+    } else if (a.rfind("--threads=", 0) == 0) {
+      o.threads = std::max<std::size_t>(1, std::stoul(a.substr(10)));
     } else if (a.rfind("--", 0) != 0) {
       o.what = a;
     } else {
@@ -297,8 +355,13 @@ int main(int argc, char** argv) {
   run("latency", bench_latency);
   run("notify", bench_notify);
   run("ttl", bench_ttl);
+  if (o.what == "steady") {  // not part of `all`: its warm-up alone takes a while
+    known = true;
+    bench_steady(*module, o);
+  }
   if (!known) {
-    fmt::print(stderr, "unknown benchmark {}; use create, memory, latency, notify, ttl or all\n",
+    fmt::print(stderr,
+               "unknown benchmark {}; use create, memory, latency, notify, ttl, steady or all\n",
                o.what);
     return 2;
   }

@@ -5,6 +5,7 @@
 //   node bench/server_load.js fanout   --url U --token T --subscribers 10000 [--sessions 1]
 //                                      [--rate 20] [--seconds 10]
 //   node bench/server_load.js idle     --url U --token T --count 1000 [--prefix m]
+//   node bench/server_load.js count    --url U --token T --count 10000 [--prefix b]
 //
 // Each command prints one JSON line of results. The `ws` package comes from
 // tests/server/node_modules (tools/install-deps.sh installs it).
@@ -62,6 +63,37 @@ async function startSessions({ url, token, count = '10000', prefix = 'b', concur
   agent.destroy();
   const seconds = (performance.now() - started) / 1000;
   return { started: ok, requested: Number(count), seconds, per_second: ok / seconds };
+}
+
+function getJson(agent, url, token, route) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(new URL(route, url), {
+      method: 'GET', agent, headers: { Authorization: `Bearer ${token}` },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => { text += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+// Sums counter.count over the sessions PREFIX0 .. PREFIX(count-1): the dispatch benchmark
+// checks that every answered increment took effect.
+async function countIncrements({ url, token, count = '10000', prefix = 'b', concurrency = '32' }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Number(concurrency) });
+  let total = 0;
+  let failed = 0;
+  await pool(Number(count), Number(concurrency), async (i) => {
+    const { status, text } = await getJson(agent, url, token,
+                                           `/api/sessions/${prefix}${i}/state?select=counter.count`);
+    if (status === 200) total += Number(JSON.parse(text)); else failed++;
+    return status === 200;
+  });
+  agent.destroy();
+  return { sessions: Number(count), increments: total, failed };
 }
 
 function openSocket(url, route, token) {
@@ -163,10 +195,10 @@ async function idle({ url, token, count = '1000', prefix = 'm' }) {
   return { closed: sockets.length };
 }
 
-const commands = { sessions: startSessions, fanout, idle };
+const commands = { sessions: startSessions, fanout, idle, count: countIncrements };
 const [command, ...rest] = process.argv.slice(2);
 if (!commands[command]) {
-  console.error('usage: server_load.js sessions|fanout|idle --url URL --token TOKEN ...');
+  console.error('usage: server_load.js sessions|fanout|idle|count --url URL --token TOKEN ...');
   process.exit(2);
 }
 commands[command](options(rest)).then((result) => {

@@ -128,11 +128,16 @@ class RuntimeCore {
     Waiter waiter;
     std::optional<std::expected<R, Error>> value;
   };
+  // Runs the reducers of `targets` and commits their changes at once (Session::commit);
+  // `changes` then holds each changed slice as it was before.
   std::expected<DispatchResult, Error> reduce_targets(Session& s, Action& action,
                                                       const RouteTargets& targets,
-                                                      bool honour_rates, bool& handled);
+                                                      bool honour_rates, bool& handled,
+                                                      SliceChanges& changes);
+  // `replaced`: the slices the action changed, as they were before it (the async handlers
+  // start from the state the action arrived to).
   void start_async(Session& s, const Action& action, const RouteTargets& targets,
-                   const std::shared_ptr<const StateData>& before, AsyncGroup* group);
+                   const SliceChanges& replaced, AsyncGroup* group);
   template <class R>
   std::expected<R, Error> wait_reply(Reply<R>& reply, std::chrono::nanoseconds timeout);
   // TTL expiry (core.cpp): a worker expires a batch of due sessions, claiming each idle one

@@ -16,6 +16,7 @@ RateState& rate_state(Session& s, std::uint32_t pos, std::string_view type) {
     if (r.pos == pos && r.type == type) return r;
   }
   rates.push_back(RateState{pos, std::string(type), std::nullopt, 0, std::nullopt});
+  s.note_extras();
   return rates.back();
 }
 
@@ -31,11 +32,11 @@ Error locate(Error e, const std::string& slice, std::string_view type) {
 
 std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Action& action,
                                                                  const RouteTargets& targets,
-                                                                 bool honour_rates, bool& handled) {
+                                                                 bool honour_rates, bool& handled,
+                                                                 SliceChanges& changes) {
   const TypePlan& type = s.type();
   const Module& module = type.module();
-  const std::shared_ptr<const StateData> before = s.owned_state();
-  std::shared_ptr<StateData> next;  // copy-on-write: made at the first changed slice
+  const StateData& before = *s.owned_state();
   bool deferred = false;
   for (const RouteTarget& t : targets) {
     const HandlerInfo* h = type.handler(t.pos, t.type);
@@ -71,7 +72,12 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Act
       handled = true;
       continue;
     }
-    const SliceState& current = next ? next->slices[t.pos] : before->slices[t.pos];
+    // A slice reached twice (targeted and catch-all) reduces its own earlier result.
+    SliceChange* earlier = nullptr;
+    for (auto& c : changes) {
+      if (c.pos == t.pos) earlier = &c;
+    }
+    const SliceState& current = earlier ? earlier->state : before.slices[t.pos];
     const std::uint32_t slice = type.slices[t.pos];
     std::expected<Reduced, Error> r;
     try {
@@ -90,23 +96,32 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Act
         meta["error"] = to_json(e);
         return meta;
       });
-      return std::unexpected(std::move(e));  // nothing was published: the state is as it was
+      changes.clear();
+      return std::unexpected(std::move(e));  // nothing was committed: the state is as it was
     }
     if (!r->handled) continue;
     handled = true;
     if (r->state != current) {
-      if (!next) next = std::make_shared<StateData>(*before);
-      next->slices[t.pos] = std::move(r->state);
+      if (earlier) {
+        earlier->state = std::move(r->state);
+      } else {
+        changes.push_back({t.pos, std::move(r->state)});
+      }
     }
   }
-  DispatchResult result{deferred ? Outcome::deferred : Outcome::applied, next != nullptr};
-  if (next) {
+  DispatchResult result{deferred ? Outcome::deferred : Outcome::applied, !changes.empty()};
+  if (!changes.empty()) {
     if (deferred) result.outcome = Outcome::applied;
-    std::shared_ptr<const StateData> after = std::move(next);
-    s.publish(after);
-    if (SessionExtras* x = s.extras_if(); x && !x->subscriptions.empty()) {
+    SessionExtras* x = s.extras_if();
+    if (x && !x->subscriptions.empty()) {
+      // Subscribers compare the state before and after: keep the old one whole.
+      std::shared_ptr<const StateData> old = s.owned_state();
+      s.commit(changes, true);
       auto plan = s.plan();
-      x->subscriptions.notify(StateSnapshot(before, plan), StateSnapshot(after, plan));
+      x->subscriptions.notify(StateSnapshot(std::move(old), plan),
+                              StateSnapshot(s.owned_state(), plan));
+    } else {
+      s.commit(changes, false);
     }
   }
   return result;
@@ -120,17 +135,18 @@ std::expected<DispatchResult, Error> RuntimeCore::apply(Session& s, Action& acti
   auto record = [&](Outcome outcome, std::optional<Errc> error) {
     if (config.history_size == 0) return;
     // The last use of payload and meta: the history takes them.
-    s.extras().history.record(action.type, std::move(action.payload), std::move(action.meta),
-                              s.last_activity(), outcome, error);
+    s.record_history(action.type, std::move(action.payload), std::move(action.meta),
+                     s.last_activity(), outcome, error);
   };
   if (auto routed = ActionRouter::route(s.type(), action, targets); !routed) {
     record(Outcome::rejected, routed.error().code);
     if (group) group->mark_processed(routed.error());
     return std::unexpected(routed.error());
   }
-  const std::shared_ptr<const StateData> before = s.owned_state();
   bool handled = false;
-  auto result = reduce_targets(s, action, targets, true, handled);
+  // After the commit, each change holds its slice as it was before the action.
+  SliceChanges changes;
+  auto result = reduce_targets(s, action, targets, true, handled, changes);
   if (!result) {
     s.set_faulted(true);
     record(Outcome::rejected, result.error().code);
@@ -144,7 +160,7 @@ std::expected<DispatchResult, Error> RuntimeCore::apply(Session& s, Action& acti
     if (group) group->mark_processed(std::nullopt);
     return DispatchResult{Outcome::unmatched, false};
   }
-  start_async(s, action, targets, before, group);
+  start_async(s, action, targets, changes, group);
   record(result->outcome, std::nullopt);
   if (group) group->mark_processed(std::nullopt);
   return result;
@@ -165,18 +181,26 @@ void RuntimeCore::apply_debounced(Session& s, std::uint32_t pos, const std::stri
   Action action = std::move(*pending);
   RouteTargets targets{{pos, type}};  // `type` is the timer's own copy, stable while reducing
   bool handled = false;
-  auto result = reduce_targets(s, action, targets, false, handled);
+  SliceChanges changes;
+  auto result = reduce_targets(s, action, targets, false, handled, changes);
   s.set_faulted(!result);
   if (config.history_size > 0) {
-    s.extras().history.record(action.type, std::move(action.payload), std::move(action.meta),
-                              clock->now(), result ? Outcome::applied : Outcome::rejected,
-                              result ? std::nullopt : std::optional<Errc>(result.error().code));
+    s.record_history(action.type, std::move(action.payload), std::move(action.meta), clock->now(),
+                     result ? Outcome::applied : Outcome::rejected,
+                     result ? std::nullopt : std::optional<Errc>(result.error().code));
   }
 }
 
 void RuntimeCore::start_async(Session& s, const Action& action, const RouteTargets& targets,
-                              const std::shared_ptr<const StateData>& before, AsyncGroup* group) {
+                              const SliceChanges& replaced, AsyncGroup* group) {
   const TypePlan& type = s.type();
+  // The slice as it was when the action arrived: replaced by the action, or unchanged.
+  auto before = [&](std::uint32_t pos) -> const SliceState& {
+    for (const auto& c : replaced) {
+      if (c.pos == pos) return c.state;
+    }
+    return s.owned_state()->slices[pos];
+  };
   for (const RouteTarget& t : targets) {
     const HandlerInfo* h = type.handler(t.pos, t.type);
     if (!h || !h->async) continue;
@@ -192,7 +216,7 @@ void RuntimeCore::start_async(Session& s, const Action& action, const RouteTarge
     if (skip) continue;
     std::expected<std::unique_ptr<AsyncRun>, Error> run;
     try {
-      run = type.module().start_async(type.slices[t.pos], t.type, action, before->slices[t.pos]);
+      run = type.module().start_async(type.slices[t.pos], t.type, action, before(t.pos));
     } catch (const std::exception& e) {
       run = std::unexpected(make_error(Errc::reducer_fault, {}, e.what()));
     }
@@ -210,6 +234,7 @@ void RuntimeCore::start_async(Session& s, const Action& action, const RouteTarge
         std::make_shared<AsyncTask>(*this, s.weak_from_this(), s.id(), t.pos, std::string(t.type),
                                     pin_code(std::move(*run), s.plan()), owner_group);
     tasks.push_back(task);
+    s.note_extras();
     if (group) group->add(task);
     task->start();
   }

@@ -2,7 +2,8 @@
 //
 // Design decision: a ring buffer grown on the session's first actions (an idle session pays
 // nothing; growth is by four, so a session that sees 100 actions reallocates three times) and
-// then overwritten in place, touched only by the session's owner, so it needs no lock. An
+// then overwritten in place, touched only by the session's owner, so it needs no lock. Its
+// 48-byte header lives in the session itself, next to the fields every action touches. An
 // entry is one cache line: the type in an InlineString (no allocation for types of up to
 // 22 bytes), and payload and meta moved in from the applied action rather than copied, so
 // recording an action of a short type with a scalar payload allocates nothing. Each entry
@@ -41,19 +42,17 @@ struct HistoryEntry {
 
 class History {
  public:
-  explicit History(std::size_t capacity) : capacity_(capacity) {}
+  explicit History(std::size_t capacity)
+      : capacity_(static_cast<std::uint32_t>(std::min<std::size_t>(capacity, kMaxCapacity))) {}
 
   // Records an action, taking its payload and meta (the caller is done with them).
   void record(std::string_view type, Value&& payload, Value&& meta, Clock::time_point at,
               Outcome outcome, std::optional<Errc> error) {
     if (capacity_ == 0) return;
-    std::size_t i;
-    if (ring_.size() < capacity_) {
-      if (ring_.size() == ring_.capacity()) {
-        ring_.reserve(std::min(capacity_, std::max<std::size_t>(4, ring_.capacity() * 4)));
-      }
-      i = ring_.size();
-      ring_.emplace_back();
+    std::uint32_t i;
+    if (size_ < capacity_) {
+      if (size_ == allocated_) grow();
+      i = size_++;
     } else {
       i = start_;
       start_ = start_ + 1 == capacity_ ? 0 : start_ + 1;
@@ -74,7 +73,7 @@ class History {
                      error.has_value(),
                      error.value_or(Errc{})};
     } else {
-      type_heap_bytes_ -= r->type.heap_bytes();
+      type_heap_bytes_ -= static_cast<std::uint32_t>(r->type.heap_bytes());
       r->type = InlineString(type);  // not assign(): a reused heap buffer would outlive the bit
       r->payload = std::move(payload);
       r->meta.reset();
@@ -84,28 +83,38 @@ class History {
       r->error = error.value_or(Errc{});
     }
     if (!meta.is_null()) r->meta = std::make_unique<Value>(std::move(meta));
-    if (long_type) type_heap_bytes_ += r->type.heap_bytes();
+    if (long_type) type_heap_bytes_ += static_cast<std::uint32_t>(r->type.heap_bytes());
     set_owns_heap(i, owns);
   }
 
   // Oldest first.
   std::vector<HistoryEntry> entries() const {
     std::vector<HistoryEntry> out;
-    out.reserve(ring_.size());
-    for (std::size_t i = 0; i < ring_.size(); ++i) {
-      const Record& r = ring_[(start_ + i) % ring_.size()];
+    out.reserve(size_);
+    for (std::uint32_t k = 0; k < size_; ++k) {
+      const Record& r = ring_[(start_ + k) % size_];
       out.push_back(HistoryEntry{Action{r.type.str(), r.payload, r.meta ? *r.meta : Value()}, r.at,
                                  r.outcome,
                                  r.has_error ? std::optional<Errc>(r.error) : std::nullopt});
     }
     return out;
   }
-  std::size_t size() const { return ring_.size(); }
+  std::size_t size() const { return size_; }
   std::size_t memory_bytes() const {
-    return ring_.capacity() * sizeof(Record) + type_heap_bytes_;  // meta left out: rare
+    return std::size_t{allocated_} * sizeof(Record) + type_heap_bytes_;  // meta left out: rare
+  }
+  // Forgets every entry and gives the ring's memory back.
+  void clear() {
+    ring_.reset();
+    size_ = allocated_ = start_ = 0;
+    heap_bits_[0] = heap_bits_[1] = 0;
+    type_heap_bytes_ = 0;
   }
 
  private:
+  // Capacities past this are clamped (a history of four billion actions is not a history).
+  static constexpr std::size_t kMaxCapacity = std::size_t{1} << 30;
+
   // One cache line: recording an action writes one line of the ring. Meta, which few actions
   // carry, is kept outside.
   struct alignas(64) Record {
@@ -123,20 +132,35 @@ class History {
   }
   // Which records own heap memory (their destructor is not a no-op), for the first 128;
   // records past that are always treated as owning some.
-  bool owns_heap(std::size_t i) const {
+  bool owns_heap(std::uint32_t i) const {
     return i >= 128 || ((heap_bits_[i / 64] >> (i % 64)) & 1) != 0;
   }
-  void set_owns_heap(std::size_t i, bool owns) {
+  void set_owns_heap(std::uint32_t i, bool owns) {
     if (i >= 128) return;
     const std::uint64_t bit = std::uint64_t{1} << (i % 64);
     heap_bits_[i / 64] = owns ? heap_bits_[i / 64] | bit : heap_bits_[i / 64] & ~bit;
   }
+  // Before the ring is full the records are in order from slot 0: growing moves them over.
+  // Growth is by four (4, 16, 64, ...), so a session that sees 100 actions grows three times.
+  void grow() {
+    const std::uint32_t next = std::min(
+        capacity_,
+        std::max<std::uint32_t>(4, allocated_ > capacity_ / 4 ? capacity_ : allocated_ * 4));
+    auto ring = std::make_unique<Record[]>(next);
+    for (std::uint32_t k = 0; k < size_; ++k) ring[k] = std::move(ring_[k]);
+    ring_ = std::move(ring);
+    allocated_ = next;
+  }
 
-  std::size_t capacity_;
-  std::size_t start_ = 0;
+  // The header is 48 bytes, so that a session can hold it next to its other hot fields
+  // (session.h) and recording an action touches no other line than the record's.
+  std::unique_ptr<Record[]> ring_;
+  std::uint32_t capacity_;       // the most entries kept (RuntimeConfig::history_size)
+  std::uint32_t allocated_ = 0;  // records in ring_
+  std::uint32_t size_ = 0;       // records in use
+  std::uint32_t start_ = 0;      // the oldest, once the ring is full
   std::uint64_t heap_bits_[2] = {0, 0};
-  std::size_t type_heap_bytes_ = 0;  // types longer than InlineString keeps inline
-  std::vector<Record> ring_;
+  std::uint32_t type_heap_bytes_ = 0;  // types longer than InlineString keeps inline
 };
 
 }  // namespace sessproc

@@ -3,12 +3,13 @@
 // Design decision: a Module describes itself with plain vectors (module.h); at load the
 // runtime validates that description once (a module with no session types, duplicate names,
 // bad prefixes or out-of-range slices is refused with a clear `invalid_module`) and builds
-// hash tables for the hot paths: handler lookup by (slice, type), routing by prefix, slice by
-// name. It also builds each session type's initial state once, shared by all its new sessions.
-// Plans are immutable and shared; a session keeps its plan alive, so an old module stays
-// loaded while anything still uses it (the basis for hot-loading). The only mutable parts are
-// the hot-load bookkeeping at the end of ModulePlan: a flag raised when a newer version of the
-// module is loaded (sessions test it before each message) and a cache of state migrations.
+// small lookup tables (small_string_map.h) for the hot paths: handler lookup by (slice, type),
+// routing by prefix, slice by name. It also builds each session type's initial state once, shared
+// by all its new sessions. Plans are immutable and shared; a session keeps its plan alive, so an
+// old module stays loaded while anything still uses it (the basis for hot-loading). The only
+// mutable parts are the hot-load bookkeeping at the end of ModulePlan: a flag raised when a newer
+// version of the module is loaded (sessions test it before each message) and a cache of state
+// migrations.
 #pragma once
 
 #include <atomic>
@@ -25,6 +26,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include "runtime/module.h"
+#include "runtime/small_string_map.h"
 
 namespace sessproc {
 
@@ -55,8 +57,8 @@ struct StateData {
 struct SlicePlan {
   std::string name;
   std::optional<std::string> prefix;  // nullopt = catch-all
-  StringMap<const HandlerInfo*> handlers;
-  StringMap<bool> queries;
+  SmallStringMap<const HandlerInfo*> handlers;
+  SmallStringMap<bool> queries;
 };
 
 struct ModulePlan;
@@ -69,9 +71,9 @@ struct TypePlan {
   std::optional<std::chrono::milliseconds> ttl;
   bool has_init = false;
   std::shared_ptr<const StateData> initial;
-  StringMap<std::vector<std::uint32_t>> by_prefix;  // prefix -> positions in `slices`
-  std::vector<std::uint32_t> catch_all;             // positions of catch-all slices
-  StringMap<std::uint32_t> by_name;                 // slice name -> position
+  SmallStringMap<std::vector<std::uint32_t>> by_prefix;  // prefix -> positions in `slices`
+  std::vector<std::uint32_t> catch_all;                  // positions of catch-all slices
+  SmallStringMap<std::uint32_t> by_name;                 // slice name -> position
 
   const SlicePlan& slice(std::uint32_t pos) const;
   const Module& module() const;

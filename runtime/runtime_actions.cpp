@@ -79,9 +79,7 @@ std::expected<DispatchResult, Error> Runtime::dispatch(std::string_view id, Acti
       [&core,
        action = std::move(action)](Session* owner) mutable -> std::expected<DispatchResult, Error> {
         if (!owner) return std::unexpected(make_error(Errc::session_not_found));
-        auto r = core.apply(*owner, action, nullptr);
-        owner->note_extras();
-        return r;
+        return core.apply(*owner, action, nullptr);
       },
       core.config.call_timeout);
   if (!result && result.error().code == Errc::session_not_found && result.error().subject.empty())
@@ -165,7 +163,8 @@ std::expected<Value, Error> Runtime::call(std::string_view id, std::string_view 
           }
         }
         if (!pos) return std::unexpected(make_error(Errc::unknown_query, query));
-        auto state = owner->state();
+        // The owner reads its own state: no copy, and the state stays its own.
+        const auto& state = owner->owned_state();
         try {
           auto r = type.module().query(type.slices[*pos], state->slices[*pos], name, args);
           if (!r && r.error().subject.empty() && r.error().code == Errc::reducer_fault) {
@@ -229,8 +228,7 @@ std::expected<std::vector<HistoryEntry>, Error> Runtime::history(std::string_vie
       *s,
       [sid = (*s)->id()](Session* owner) -> std::expected<std::vector<HistoryEntry>, Error> {
         if (!owner) return gone<std::vector<HistoryEntry>>(sid);
-        SessionExtras* x = owner->extras_if();
-        return x ? x->history.entries() : std::vector<HistoryEntry>{};
+        return owner->history().entries();
       },
       core_->config.call_timeout, true);
 }

@@ -9,7 +9,7 @@ namespace sessproc {
 SessionExtras::~SessionExtras() = default;
 
 std::size_t SessionExtras::memory_bytes() const {
-  std::size_t n = sizeof(SessionExtras) + history.memory_bytes() + subscriptions.memory_bytes();
+  std::size_t n = sizeof(SessionExtras) + subscriptions.memory_bytes();
   n += tasks.capacity() * sizeof(std::shared_ptr<AsyncTask>) + rates.capacity() * sizeof(RateState);
   return n;
 }
@@ -17,10 +17,8 @@ std::size_t SessionExtras::memory_bytes() const {
 Session::Session(RuntimeCore& core, std::string id, std::shared_ptr<const ModulePlan> plan,
                  const TypePlan& type, std::shared_ptr<const StateData> state,
                  Clock::time_point now, std::chrono::nanoseconds ttl)
-    : core_(&core),
-      type_(&type),
-      state_(std::move(state)),
-      last_activity_(now.time_since_epoch().count()),
+    : SessionHotFields(core, type, std::move(state), now.time_since_epoch().count(),
+                       core.config.history_size),
       plan_(std::move(plan)),
       id_(std::move(id)),
       started_at_(now),
@@ -35,20 +33,49 @@ Session::~Session() {
 }
 
 SessionExtras& Session::extras() {
-  if (!extras_) extras_ = std::make_unique<SessionExtras>(core_->config.history_size);
+  if (!extras_) extras_ = std::make_unique<SessionExtras>();
   return *extras_;
 }
 
 std::size_t Session::memory_bytes() const {
-  // The object with its shared_ptr control block, an id longer than the small-string buffer,
-  // the extras, and the state this session does not share with its type's initial state.
-  std::size_t n = sizeof(Session) + 16;
+  // The object with its shared_ptr control block (padded to the object's alignment), an id
+  // longer than the small-string buffer, the history, the extras, and the state this session
+  // does not share with its type's initial state.
+  std::size_t n = sizeof(Session) + alignof(Session);
   if (id_.capacity() > 15) n += id_.capacity() + 1;
   n += extras_bytes_.load(std::memory_order_relaxed);
+  n += history_bytes_.load(std::memory_order_relaxed);
   auto snap = snapshot();
   const auto& s = snap.data();
   if (s && s != s->type->initial) n += snap.memory_bytes();
   return n;
+}
+
+void Session::commit(SliceChanges& changes, bool hand_out) {
+  if (!hand_out) {
+    ViewLock lock(*this);
+    if (!state_shared_) {
+      // Only this owner has ever held this state object, and it was made by make_shared as a
+      // non-const StateData (the copy below): swapping handles in it under the lock is what a
+      // reader would otherwise see as a new object. The slices themselves are never mutated.
+      auto& slices =
+          const_cast<StateData&>(*state_).slices;  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+      for (auto& c : changes) slices[c.pos].swap(c.state);
+      return;
+    }
+  }
+  // The owner is the only writer of state_, so it reads it without the lock.
+  std::shared_ptr<const StateData> next = [&] {
+    auto copy = std::make_shared<StateData>(*state_);
+    for (auto& c : changes) copy->slices[c.pos].swap(c.state);
+    return copy;
+  }();
+  {
+    ViewLock lock(*this);
+    state_.swap(next);
+    state_shared_ = hand_out;
+  }
+  // The previous state (now in `next`) is released outside the lock.
 }
 
 StateSnapshot Session::snapshot() const {
@@ -56,6 +83,7 @@ StateSnapshot Session::snapshot() const {
   std::shared_ptr<const ModulePlan> plan;
   {
     ViewLock lock(*this);
+    state_shared_ = true;
     state = state_;
     plan = plan_;
   }

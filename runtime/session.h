@@ -23,6 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "runtime/history.h"
 #include "runtime/mailbox.h"
 #include "runtime/module_plan.h"
@@ -64,11 +66,19 @@ struct RateState {
   std::optional<Action> pending;               // debounce: the action to apply
 };
 
+// A changed slice of an action: its position and new handle (Session::commit).
+struct SliceChange {
+  std::uint32_t pos;
+  SliceState state;
+};
+using SliceChanges = boost::container::small_vector<SliceChange, StateData::kInlineSlices>;
+
 struct SessionExtras {
-  explicit SessionExtras(std::size_t history_size) : history(history_size) {}
+  SessionExtras() = default;
   ~SessionExtras();
+  SessionExtras(const SessionExtras&) = delete;
+  SessionExtras& operator=(const SessionExtras&) = delete;
   SubscriptionList subscriptions;
-  History history;
   std::vector<std::shared_ptr<AsyncTask>> tasks;
   std::vector<RateState> rates;
   // A session that could not follow a hot load stays on its version until a newer one.
@@ -77,7 +87,42 @@ struct SessionExtras {
   std::size_t memory_bytes() const;
 };
 
-class Session final : public TimerNode, public std::enable_shared_from_this<Session> {
+// The fields that every action reads or writes, at the start of the session object (a base
+// class is laid out before the members and the other bases): a dispatch to a session that is
+// not in the cache then misses on these two lines and no others of the session. Line one: the
+// type, the state, activity, mailbox and flags; line two: the history's header and the extras.
+struct SessionHotFields {
+  explicit SessionHotFields(RuntimeCore& core, const TypePlan& type,
+                            std::shared_ptr<const StateData> state, std::int64_t now,
+                            std::size_t history_size)
+      : type_(&type),
+        state_(std::move(state)),
+        last_activity_(now),
+        core_(&core),
+        history_(history_size) {}
+  const TypePlan* type_;  // owner only
+  std::shared_ptr<const StateData> state_;
+  std::atomic<std::int64_t> last_activity_;
+  Mailbox mailbox_;
+  RuntimeCore* core_;
+  mutable std::atomic<bool> view_lock_{false};
+  std::atomic<bool> busy_{false};
+  std::atomic<bool> stopped_{false};
+  std::atomic<bool> faulted_{false};
+  std::atomic<bool> owner_waiting_{false};
+  // Whether `state_` may be seen by anyone but the owner (a reader copied it, or it came from
+  // elsewhere, like a type's initial state): then a change copies it. Guarded by view_lock_.
+  mutable bool state_shared_ = true;
+  History history_;  // owner only
+  std::unique_ptr<SessionExtras> extras_;
+  // Sizes the owner keeps up to date for session_stats(), read from any thread.
+  std::atomic<std::uint32_t> extras_bytes_{0};
+  std::atomic<std::uint32_t> history_bytes_{0};
+};
+
+class alignas(64) Session final : private SessionHotFields,
+                                  public TimerNode,
+                                  public std::enable_shared_from_this<Session> {
  public:
   Session(RuntimeCore& core, std::string id, std::shared_ptr<const ModulePlan> plan,
           const TypePlan& type, std::shared_ptr<const StateData> state, Clock::time_point now,
@@ -100,19 +145,18 @@ class Session final : public TimerNode, public std::enable_shared_from_this<Sess
   // ----- state (any thread reads; the owner publishes) -------------------------------------
   std::shared_ptr<const StateData> state() const {
     ViewLock lock(*this);
+    state_shared_ = true;
     return state_;
   }
   // Owner only: the state without the lock (only the owner writes it).
   const std::shared_ptr<const StateData>& owned_state() const { return state_; }
   // The state with the plan that reads it, never torn across a hot load.
   StateSnapshot snapshot() const;
-  void publish(std::shared_ptr<const StateData> next) {
-    {
-      ViewLock lock(*this);
-      state_.swap(next);
-    }
-    // The previous state is released outside the lock.
-  }
+  // Installs the changed slices of an action, all at once for readers. The state object is
+  // updated in place when no one but the owner has seen it, unless the caller is about to
+  // hand the new state out (`hand_out`: subscribers); otherwise a copy with the changes
+  // replaces it. On return each change holds the handle it replaced (the slice as it was).
+  void commit(SliceChanges& changes, bool hand_out);
 
   // ----- module version (owner only) -------------------------------------------------------
   const TypePlan& type() const { return *type_; }
@@ -127,6 +171,7 @@ class Session final : public TimerNode, public std::enable_shared_from_this<Sess
       ViewLock lock(*this);
       plan_.swap(plan);
       state_.swap(state);
+      state_shared_ = true;
     }
     type_ = &type;
     // The previous plan and state are released outside the lock.
@@ -164,9 +209,20 @@ class Session final : public TimerNode, public std::enable_shared_from_this<Sess
   // ----- owner-only ------------------------------------------------------------------------
   SessionExtras& extras();  // created on first use
   SessionExtras* extras_if() { return extras_.get(); }
+  // Drops the extras and the history (the session stopped).
   void drop_extras() {
     extras_.reset();
     extras_bytes_.store(0, std::memory_order_relaxed);
+    history_.clear();
+    history_bytes_.store(0, std::memory_order_relaxed);
+  }
+  const History& history() const { return history_; }
+  void record_history(std::string_view type, Value&& payload, Value&& meta, Clock::time_point at,
+                      Outcome outcome, std::optional<Errc> error) {
+    history_.record(type, std::move(payload), std::move(meta), at, outcome, error);
+    const auto bytes = static_cast<std::uint32_t>(history_.memory_bytes());
+    if (bytes != history_bytes_.load(std::memory_order_relaxed))
+      history_bytes_.store(bytes, std::memory_order_relaxed);
   }
   // Owner: refreshes the extras' size that session_stats() reads from any thread.
   void note_extras() {
@@ -193,21 +249,8 @@ class Session final : public TimerNode, public std::enable_shared_from_this<Sess
    private:
     std::atomic<bool>& flag_;
   };
-  RuntimeCore* core_;
-  // What every action reads or writes, together (a dispatch to a cold session then misses on
-  // as few cache lines as can be): the type, the state, the extras, activity, mailbox, flags.
-  const TypePlan* type_;  // owner only
-  std::shared_ptr<const StateData> state_;
-  std::unique_ptr<SessionExtras> extras_;
-  std::atomic<std::int64_t> last_activity_;
-  Mailbox mailbox_;
-  mutable std::atomic<bool> view_lock_{false};
-  std::atomic<bool> busy_{false};
-  std::atomic<bool> stopped_{false};
-  std::atomic<bool> faulted_{false};
-  std::atomic<bool> owner_waiting_{false};
-  std::atomic<std::uint32_t> extras_bytes_{0};
-  // The rest: read by snapshots, lookups of long ids, listing and expiry.
+  // The rest (after SessionHotFields): read by snapshots, lookups of long ids, listing and
+  // expiry.
   std::shared_ptr<const ModulePlan> plan_;
   std::string id_;
   Clock::time_point started_at_;

@@ -66,6 +66,22 @@ std::shared_ptr<const Module> chain_module() {
   return b.build().value();
 }
 
+// An `on` and an `async` handler of the same type: the async one reports the state it got.
+native::AsyncTaskCoro report_runs(native::AsyncCtx& ctx, Jobs state) {
+  ctx.dispatch("jobs.saw", state.runs);
+  co_return;
+}
+
+std::shared_ptr<const Module> bump_module() {
+  native::Slice<Jobs> jobs("jobs");
+  jobs.on("bump", [](Jobs& j) { ++j.runs; })
+      .async(AsyncPolicy::every, "bump", &report_runs)
+      .on<std::int64_t>("saw", [](Jobs& j, std::int64_t runs) { j.each = runs; });
+  native::ModuleBuilder b("bump");
+  b.slice(jobs).session("bumper", {"jobs"});
+  return b.build().value();
+}
+
 }  // namespace
 
 TEST_CASE("a handle waits for the tasks its tasks' dispatches start, and cancel reaches them") {
@@ -264,4 +280,17 @@ TEST_CASE("built-in time.sleep is a timer, not a blocked worker") {
   f.advance(1ms);
   CHECK(h.done());
   CHECK(f.at("z", "jobs.runs") == 1);
+}
+
+TEST_CASE("an async handler starts from the state its action arrived to") {
+  // Consecutive actions with no snapshot in between change the session's state in place;
+  // the async handler must still get the slice from before its action's reducer ran.
+  Fixture f;
+  REQUIRE(f.rt->load(bump_module()));
+  REQUIRE(f.rt->start("b", "bumper"));
+  // No snapshot between the actions (get_state would make the next one copy the state).
+  for (int i = 0; i < 3; ++i) REQUIRE(f.rt->dispatch("b", "jobs.bump"));
+  f.run();
+  CHECK(f.at("b", "jobs.runs") == 3);
+  CHECK(f.at("b", "jobs.each") == 2);  // the last task saw the state before the third bump
 }

@@ -119,6 +119,19 @@ TEST_CASE("a fault in any slice leaves the whole state as it was") {
   CHECK(f.rt->health().faulted == 0);
 }
 
+TEST_CASE("a fault leaves the state as it was when no snapshot was taken in between") {
+  // Without a snapshot held, changes are made in the session's own state object; a fault in
+  // a later slice must still leave every slice as it was.
+  Routing f;
+  REQUIRE(f.rt->dispatch("r", "math.set", 10));
+  REQUIRE(f.rt->dispatch("r", "a.x"));
+  REQUIRE(f.rt->dispatch("r", "a.set"));
+  CHECK_FALSE(f.rt->dispatch("r", "boom"));
+  CHECK(f.seen("a") == Value::array({"x", "set"}));
+  CHECK(f.seen("all") == Value::array({"a.x"}));
+  CHECK(f.at("r", "math.v") == 10);
+}
+
 TEST_CASE("faults touch neither other sessions nor subscriptions") {
   Routing f;
   REQUIRE(f.rt->start("other", "t"));
@@ -150,6 +163,17 @@ TEST_CASE("snapshots are immutable while the session goes on") {
   REQUIRE(f.rt->dispatch("s", "counter.increment"));
   CHECK(snap.select("counter.count") == Value(0));
   CHECK(f.at("s", "counter.count") == 1);
+  // Later actions (the first copies the state, the next ones change the session's own copy
+  // until someone looks again) never reach a snapshot taken before them.
+  auto one = f.rt->get_state("s").value();
+  for (int i = 0; i < 3; ++i) REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  auto four = f.rt->get_state("s").value();
+  REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  CHECK(snap.select("counter.count") == Value(0));
+  CHECK(one.select("counter.count") == Value(1));
+  CHECK(four.select("counter.count") == Value(4));
+  CHECK_FALSE(four.same_as(one));
+  CHECK(f.at("s", "counter.count") == 5);
   CHECK(snap.slice_names() == std::vector<std::string>{"counter", "user"});
   CHECK(snap.session_type() == "app");
   const SliceState* counter = snap.slice("counter");
