@@ -36,7 +36,7 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Act
                                                                  SliceChanges& changes) {
   const TypePlan& type = s.type();
   const Module& module = type.module();
-  const StateData& before = *s.owned_state();
+  const SliceHandles& before = s.slices();
   bool deferred = false;
   for (const RouteTarget& t : targets) {
     const HandlerInfo* h = type.handler(t.pos, t.type);
@@ -77,7 +77,7 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Act
     for (auto& c : changes) {
       if (c.pos == t.pos) earlier = &c;
     }
-    const SliceState& current = earlier ? earlier->state : before.slices[t.pos];
+    const SliceState& current = earlier ? earlier->state : before[t.pos];
     const std::uint32_t slice = type.slices[t.pos];
     std::expected<Reduced, Error> r;
     try {
@@ -112,16 +112,16 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Act
   DispatchResult result{deferred ? Outcome::deferred : Outcome::applied, !changes.empty()};
   if (!changes.empty()) {
     if (deferred) result.outcome = Outcome::applied;
+    s.commit(changes);
     SessionExtras* x = s.extras_if();
     if (x && !x->subscriptions.empty()) {
-      // Subscribers compare the state before and after: keep the old one whole.
-      std::shared_ptr<const StateData> old = s.owned_state();
-      s.commit(changes, true);
-      auto plan = s.plan();
-      x->subscriptions.notify(StateSnapshot(std::move(old), plan),
-                              StateSnapshot(s.owned_state(), plan));
-    } else {
-      s.commit(changes, false);
+      // The changes name the slices that changed: subscribers re-select only from those, in
+      // place (no state object, no count shared with other sessions; subscriptions.h).
+      SliceMask changed = 0;
+      for (const auto& c : changes) changed |= slice_bit(c.pos);
+      const SliceHandles& now = s.slices();
+      x->subscriptions.notify(s.type(), {now.data(), now.size()}, changed,
+                              [&s] { return s.snapshot(); });
     }
   }
   return result;
@@ -199,7 +199,7 @@ void RuntimeCore::start_async(Session& s, const Action& action, const RouteTarge
     for (const auto& c : replaced) {
       if (c.pos == pos) return c.state;
     }
-    return s.owned_state()->slices[pos];
+    return s.slices()[pos];
   };
   for (const RouteTarget& t : targets) {
     const HandlerInfo* h = type.handler(t.pos, t.type);

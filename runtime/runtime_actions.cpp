@@ -163,10 +163,10 @@ std::expected<Value, Error> Runtime::call(std::string_view id, std::string_view 
           }
         }
         if (!pos) return std::unexpected(make_error(Errc::unknown_query, query));
-        // The owner reads its own state: no copy, and the state stays its own.
-        const auto& state = owner->owned_state();
+        // The owner reads its own slice: no state object is made for a query.
+        const SliceState& slice = owner->slices()[*pos];
         try {
-          auto r = type.module().query(type.slices[*pos], state->slices[*pos], name, args);
+          auto r = type.module().query(type.slices[*pos], slice, name, args);
           if (!r && r.error().subject.empty() && r.error().code == Errc::reducer_fault) {
             r.error().subject = type.slice(*pos).name;
           }

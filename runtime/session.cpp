@@ -39,43 +39,34 @@ SessionExtras& Session::extras() {
 
 std::size_t Session::memory_bytes() const {
   // The object with its shared_ptr control block (padded to the object's alignment), an id
-  // longer than the small-string buffer, the history, the extras, and the state this session
+  // longer than the small-string buffer, the history, the extras, and the slices this session
   // does not share with its type's initial state.
   std::size_t n = sizeof(Session) + alignof(Session);
   if (id_.capacity() > 15) n += id_.capacity() + 1;
   n += extras_bytes_.load(std::memory_order_relaxed);
   n += history_bytes_.load(std::memory_order_relaxed);
-  auto snap = snapshot();
-  const auto& s = snap.data();
-  if (s && s != s->type->initial) n += snap.memory_bytes();
+  SliceHandles slices;
+  const TypePlan* type = nullptr;
+  {
+    ViewLock lock(*this);
+    slices = slices_;
+    type = type_;
+  }
+  const auto& initial = type->initial->slices;
+  for (std::size_t i = 0; i < slices.size(); ++i) {
+    if (slices[i] && (i >= initial.size() || slices[i] != initial[i]))
+      n += slices[i]->memory_bytes();
+  }
   return n;
 }
 
-void Session::commit(SliceChanges& changes, bool hand_out) {
-  if (!hand_out) {
-    ViewLock lock(*this);
-    if (!state_shared_) {
-      // Only this owner has ever held this state object, and it was made by make_shared as a
-      // non-const StateData (the copy below): swapping handles in it under the lock is what a
-      // reader would otherwise see as a new object. The slices themselves are never mutated.
-      auto& slices =
-          const_cast<StateData&>(*state_).slices;  // NOLINT(cppcoreguidelines-pro-type-const-cast)
-      for (auto& c : changes) slices[c.pos].swap(c.state);
-      return;
-    }
-  }
-  // The owner is the only writer of state_, so it reads it without the lock.
-  std::shared_ptr<const StateData> next = [&] {
-    auto copy = std::make_shared<StateData>(*state_);
-    for (auto& c : changes) copy->slices[c.pos].swap(c.state);
-    return copy;
-  }();
+void Session::commit(SliceChanges& changes) {
+  std::shared_ptr<const StateData> seen;  // released outside the lock
   {
     ViewLock lock(*this);
-    state_.swap(next);
-    state_shared_ = hand_out;
+    for (auto& c : changes) slices_[c.pos].swap(c.state);
+    seen.swap(published_);
   }
-  // The previous state (now in `next`) is released outside the lock.
 }
 
 StateSnapshot Session::snapshot() const {
@@ -83,8 +74,7 @@ StateSnapshot Session::snapshot() const {
   std::shared_ptr<const ModulePlan> plan;
   {
     ViewLock lock(*this);
-    state_shared_ = true;
-    state = state_;
+    state = published_locked();
     plan = plan_;
   }
   return StateSnapshot(std::move(state), std::move(plan));

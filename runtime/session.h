@@ -3,11 +3,14 @@
 // Design decision: a session is a passive object, not a thread. Whoever atomically claims it
 // (`try_claim`: a worker draining its mailbox, or a caller running a synchronous dispatch
 // itself when the session is idle) is its owner and the only one to touch its owner-only parts
-// until `release`; so each session handles one message at a time without a lock. The state is
-// published with the plan that reads it under a spin lock held only to copy two pointers, so
-// get_state reads it from any thread without entering the session. Everything an idle session
-// does not need (subscriptions, history, async tasks, debounce/throttle state) hangs off one
-// lazily allocated `SessionExtras`, which keeps a fresh session around 200 bytes plus its id.
+// until `release`; so each session handles one message at a time without a lock. The slice
+// handles live in the session; the owner swaps changed ones in under a spin lock held only
+// for the swap, and get_state reads them from any thread without entering the session, as an
+// immutable StateData made on the first read after a change and shared until the next one.
+// Everything an idle session does not need (subscriptions, async tasks, debounce/throttle
+// state) hangs off one lazily allocated `SessionExtras`; the history's header is in the
+// session (an action records itself without touching the extras), its ring allocated on use.
+// The fields every action touches are the first three cache lines (SessionHotFields).
 // The session embeds its TTL timer node.
 // A hot load switches a session to a newer module version (hot_load.h): its owner swaps plan,
 // type and state between two messages; readers on other threads get plan and state as one
@@ -66,6 +69,8 @@ struct RateState {
   std::optional<Action> pending;               // debounce: the action to apply
 };
 
+using SliceHandles = boost::container::small_vector<SliceState, StateData::kInlineSlices>;
+
 // A changed slice of an action: its position and new handle (Session::commit).
 struct SliceChange {
   std::uint32_t pos;
@@ -89,19 +94,24 @@ struct SessionExtras {
 
 // The fields that every action reads or writes, at the start of the session object (a base
 // class is laid out before the members and the other bases): a dispatch to a session that is
-// not in the cache then misses on these two lines and no others of the session. Line one: the
-// type, the state, activity, mailbox and flags; line two: the history's header and the extras.
+// not in the cache misses on these lines only, and all at once, since each address is known
+// from the session's. Line one: type, published state, activity, mailbox and flags; line two:
+// the history's header and the extras; then the slice handles.
 struct SessionHotFields {
   explicit SessionHotFields(RuntimeCore& core, const TypePlan& type,
                             std::shared_ptr<const StateData> state, std::int64_t now,
                             std::size_t history_size)
       : type_(&type),
-        state_(std::move(state)),
+        published_(std::move(state)),
         last_activity_(now),
         core_(&core),
-        history_(history_size) {}
-  const TypePlan* type_;  // owner only
-  std::shared_ptr<const StateData> state_;
+        history_(history_size),
+        slices_(published_->slices) {}
+  const TypePlan* type_;  // the owner reads it freely and writes it under view_lock_
+  // The state as readers last saw it: made from slices_ when someone asks (snapshot()) and
+  // dropped when an action changes a slice, so an action that nobody watches allocates no
+  // state object at all. Guarded by view_lock_.
+  mutable std::shared_ptr<const StateData> published_;
   std::atomic<std::int64_t> last_activity_;
   Mailbox mailbox_;
   RuntimeCore* core_;
@@ -110,14 +120,14 @@ struct SessionHotFields {
   std::atomic<bool> stopped_{false};
   std::atomic<bool> faulted_{false};
   std::atomic<bool> owner_waiting_{false};
-  // Whether `state_` may be seen by anyone but the owner (a reader copied it, or it came from
-  // elsewhere, like a type's initial state): then a change copies it. Guarded by view_lock_.
-  mutable bool state_shared_ = true;
   History history_;  // owner only
   std::unique_ptr<SessionExtras> extras_;
   // Sizes the owner keeps up to date for session_stats(), read from any thread.
   std::atomic<std::uint32_t> extras_bytes_{0};
   std::atomic<std::uint32_t> history_bytes_{0};
+  // The current slice handles, in the session itself: a reducer reads its slice one load
+  // after the session, not two. The owner reads them freely and swaps them under view_lock_.
+  SliceHandles slices_;
 };
 
 class alignas(64) Session final : private SessionHotFields,
@@ -135,7 +145,10 @@ class alignas(64) Session final : private SessionHotFields,
   const std::string& id() const { return id_; }
   RuntimeCore& core() const { return *core_; }
   // The session type's name (stable across hot loads).
-  std::string type_name() const { return snapshot().session_type(); }
+  std::string type_name() const {
+    ViewLock lock(*this);
+    return type_->name;
+  }
   // The module version the session runs on (any thread; a hot load may change it).
   std::shared_ptr<const ModulePlan> plan() const {
     ViewLock lock(*this);
@@ -143,20 +156,18 @@ class alignas(64) Session final : private SessionHotFields,
   }
 
   // ----- state (any thread reads; the owner publishes) -------------------------------------
+  // The state as one immutable, shareable object (made on the first request after a change).
   std::shared_ptr<const StateData> state() const {
     ViewLock lock(*this);
-    state_shared_ = true;
-    return state_;
+    return published_locked();
   }
-  // Owner only: the state without the lock (only the owner writes it).
-  const std::shared_ptr<const StateData>& owned_state() const { return state_; }
+  // Owner only: the current slice handles, read without the lock (only the owner writes them).
+  const SliceHandles& slices() const { return slices_; }
   // The state with the plan that reads it, never torn across a hot load.
   StateSnapshot snapshot() const;
-  // Installs the changed slices of an action, all at once for readers. The state object is
-  // updated in place when no one but the owner has seen it, unless the caller is about to
-  // hand the new state out (`hand_out`: subscribers); otherwise a copy with the changes
-  // replaces it. On return each change holds the handle it replaced (the slice as it was).
-  void commit(SliceChanges& changes, bool hand_out);
+  // Owner only: installs the changed slices of an action, all at once for readers. On return
+  // each change holds the handle it replaced (the slice as it was before the action).
+  void commit(SliceChanges& changes);
 
   // ----- module version (owner only) -------------------------------------------------------
   const TypePlan& type() const { return *type_; }
@@ -167,14 +178,16 @@ class alignas(64) Session final : private SessionHotFields,
   // Switches to `type` of `plan` with its migrated `state`, both at once for readers.
   void switch_plan(std::shared_ptr<const ModulePlan> plan, const TypePlan& type,
                    std::shared_ptr<const StateData> state) {
+    SliceHandles previous;
     {
       ViewLock lock(*this);
       plan_.swap(plan);
-      state_.swap(state);
-      state_shared_ = true;
+      type_ = &type;
+      previous.swap(slices_);
+      slices_ = state->slices;
+      published_.swap(state);
     }
-    type_ = &type;
-    // The previous plan and state are released outside the lock.
+    // The previous plan, slices and state are released outside the lock.
   }
 
   // ----- scheduling ------------------------------------------------------------------------
@@ -235,6 +248,11 @@ class alignas(64) Session final : private SessionHotFields,
   // The published view: state and the plan that reads it, read by any thread and swapped by
   // the owner under `view_lock_`, a spin lock held only to copy or swap the two pointers (it
   // keeps each pair consistent, which two std::atomic<std::shared_ptr> could not).
+  // view_lock_ held.
+  const std::shared_ptr<const StateData>& published_locked() const {
+    if (!published_) published_ = std::make_shared<const StateData>(StateData{type_, slices_});
+    return published_;
+  }
   class ViewLock {
    public:
     explicit ViewLock(const Session& s) : flag_(s.view_lock_) {
