@@ -5,7 +5,10 @@
 # top CMakeLists.txt). Configures BUILD_DIR as a Release build if needed, builds
 # runtime_gbench and runtime_driver with -j2, then runs, in order: the Google Benchmark
 # timings (registry lookups, sync dispatch on 1 and 2 threads) and the driver's figures
-# (session creation, memory per idle session, dispatch latency, notifications, TTL expiry).
+# (session creation, memory per idle session, dispatch latency, notifications, TTL expiry),
+# then the steady-state dispatch rate (every session's history full), and finally the
+# lookups and dispatches again with glibc's malloc on transparent huge pages
+# (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, a deployment setting; docs/benchmarks.md).
 # Each figure line carries the 1-minute load average when it was taken: the machine is shared.
 set -euo pipefail
 
@@ -34,5 +37,14 @@ echo "== registry lookups with 1,000 sessions (the table fits in cache), for com
 echo
 echo "== creation, memory, latency, notifications, TTL (runtime_driver)"
 "$build_dir/bench/runtime_driver" all
+echo
+echo "== steady state: sync dispatch once every session's history is full (runtime_driver)"
+"$build_dir/bench/runtime_driver" steady --threads=1 --dispatches=1000000
+"$build_dir/bench/runtime_driver" steady --threads=2
+echo
+echo "== the same lookups and dispatches with malloc on transparent huge pages"
+GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$build_dir/bench/runtime_gbench" --benchmark_min_time=2 \
+  --benchmark_counters_tabular=true
+GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$build_dir/bench/runtime_driver" steady --threads=2
 echo
 echo "== done: $(uptime)"

@@ -87,6 +87,12 @@ class History {
     set_owns_heap(i, owns);
   }
 
+  // Starts loading the record the next `record` overwrites (once the ring is full, the line
+  // was last written one full round of actions ago and is rarely still in the cache).
+  void prefetch_next() const {
+    if (size_ == capacity_ && ring_) __builtin_prefetch(&ring_[start_], 1);
+  }
+
   // Oldest first.
   std::vector<HistoryEntry> entries() const {
     std::vector<HistoryEntry> out;

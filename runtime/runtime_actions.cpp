@@ -69,6 +69,7 @@ std::expected<DispatchResult, Error> Runtime::dispatch(std::string_view id, Acti
     return std::unexpected(missing ? make_error(Errc::session_not_found, std::string(id))
                                    : missing.error());
   }
+  s->prefetch_hot();
   core.touch(*s);
   // Telemetry's metadata, taken while the pin holds the session, and only if someone listens.
   const std::string type = timed ? action.type : std::string();

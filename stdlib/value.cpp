@@ -2,6 +2,8 @@
 #include "stdlib/value.h"
 
 #include <algorithm>
+#include <memory>
+#include <new>
 
 namespace sessproc::stdlib {
 namespace {
@@ -18,12 +20,30 @@ struct MapObject : HeapObject {
   explicit MapObject(std::vector<MapEntry> e) : HeapObject(ValueKind::Map), entries(std::move(e)) {}
   std::vector<MapEntry> entries;
 };
+// The fields follow the object in the same allocation: a record is copied on an action's first
+// write to a slice state, and one allocation instead of two is most of that copy's cost.
 struct RecordObject : HeapObject {
-  RecordObject(ShapePtr s, std::vector<Value> f)
-      : HeapObject(ValueKind::Record), shape(std::move(s)), fields(std::move(f)) {}
+  RecordObject(ShapePtr s, std::size_t n)
+      : HeapObject(ValueKind::Record), shape(std::move(s)), count(n) {}
   ShapePtr shape;
-  std::vector<Value> fields;
+  std::size_t count;
+
+  Value* fields() { return reinterpret_cast<Value*>(this + 1); }
+
+  // An object for `n` fields, all nil.
+  static RecordObject* allocate(ShapePtr shape, std::size_t n) {
+    void* memory = ::operator new(sizeof(RecordObject) + n * sizeof(Value));
+    auto* object = new (memory) RecordObject(std::move(shape), n);
+    std::uninitialized_value_construct_n(object->fields(), n);
+    return object;
+  }
+  static void destroy(RecordObject* object) {
+    std::destroy_n(object->fields(), object->count);
+    object->~RecordObject();
+    ::operator delete(object);
+  }
 };
+static_assert(sizeof(RecordObject) % alignof(Value) == 0, "the fields follow the object");
 
 bool key_less(const MapEntry& entry, std::string_view key) {
   return entry.first < key;
@@ -76,15 +96,32 @@ Value Value::sorted_map(std::vector<MapEntry> entries) {
 }
 
 Value Value::record(ShapePtr shape, std::vector<Value> fields) {
+  RecordObject* object = RecordObject::allocate(std::move(shape), fields.size());
+  std::move(fields.begin(), fields.end(), object->fields());
   Value v;
   v.kind_ = ValueKind::Record;
-  v.obj_ = new RecordObject(std::move(shape), std::move(fields));
+  v.obj_ = object;
+  return v;
+}
+
+Value Value::record(ShapePtr shape, const Value* fields, std::size_t count) {
+  RecordObject* object = RecordObject::allocate(std::move(shape), count);
+  std::copy_n(fields, count, object->fields());
+  Value v;
+  v.kind_ = ValueKind::Record;
+  v.obj_ = object;
   return v;
 }
 
 void Value::release() {
   if (!is_heap()) return;
-  if (obj_->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  // The only reference is ours: nobody can take another one meanwhile, so no atomic
+  // read-modify-write is needed to know that the object dies (the load pairs with the release
+  // decrement of the thread that dropped the last other reference).
+  if (obj_->refs.load(std::memory_order_acquire) != 1 &&
+      obj_->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) {
+    return;
+  }
   switch (kind_) {
     case ValueKind::String:
       delete static_cast<StringObject*>(obj_);
@@ -96,7 +133,7 @@ void Value::release() {
       delete static_cast<MapObject*>(obj_);
       break;
     case ValueKind::Record:
-      delete static_cast<RecordObject*>(obj_);
+      RecordObject::destroy(static_cast<RecordObject*>(obj_));
       break;
     default:
       break;
@@ -115,8 +152,9 @@ const std::vector<MapEntry>& Value::as_map() const {
 const ShapePtr& Value::shape() const {
   return static_cast<RecordObject*>(obj_)->shape;
 }
-const std::vector<Value>& Value::fields() const {
-  return static_cast<RecordObject*>(obj_)->fields;
+std::span<const Value> Value::fields() const {
+  auto* object = static_cast<RecordObject*>(obj_);
+  return {object->fields(), object->count};
 }
 
 const Value* Value::map_find(std::string_view key) const {
@@ -140,9 +178,13 @@ std::vector<MapEntry>& Value::mutable_map() {
   return static_cast<MapObject*>(obj_)->entries;
 }
 
-std::vector<Value>& Value::mutable_fields() {
-  if (!unique()) *this = record(shape(), fields());
-  return static_cast<RecordObject*>(obj_)->fields;
+std::span<Value> Value::mutable_fields() {
+  if (!unique()) {
+    std::span<const Value> shared = fields();
+    *this = record(shape(), shared.data(), shared.size());
+  }
+  auto* object = static_cast<RecordObject*>(obj_);
+  return {object->fields(), object->count};
 }
 
 void Value::map_set(std::string key, Value value) {

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -71,6 +72,8 @@ class Value {
   static Value sorted_map(std::vector<MapEntry> entries);
   // `fields` in the order of `shape->names`.
   static Value record(ShapePtr shape, std::vector<Value> fields);
+  // The same from `count` values copied from `fields`, without a vector in between.
+  static Value record(ShapePtr shape, const Value* fields, std::size_t count);
 
   Value(const Value& other) : kind_(other.kind_), int_(other.int_) { retain(); }
   Value(Value&& other) noexcept : kind_(other.kind_), int_(other.int_) {
@@ -109,7 +112,7 @@ class Value {
   const std::vector<Value>& as_list() const;
   const std::vector<MapEntry>& as_map() const;  // sorted by key
   const ShapePtr& shape() const;                // records only
-  const std::vector<Value>& fields() const;     // records only
+  std::span<const Value> fields() const;        // records only
 
   // A map's value at `key`, or nullptr.
   const Value* map_find(std::string_view key) const;
@@ -120,7 +123,7 @@ class Value {
   // fresh copy (now held by this Value) otherwise.
   std::vector<Value>& mutable_list();
   std::vector<MapEntry>& mutable_map();
-  std::vector<Value>& mutable_fields();
+  std::span<Value> mutable_fields();
   // Sets `key` in a map (inserting in order), copying the map first if it is shared.
   void map_set(std::string key, Value value);
 

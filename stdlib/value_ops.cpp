@@ -218,7 +218,7 @@ void sessproc_op_make_map(Value* dst, const Value* values, const Value* keys) {
 void sessproc_op_make_record(Value* dst, const Value* fields, const TypeTable* types,
                              std::uint32_t type) {
   const sessproc::stdlib::TypeNode& node = (*types)[type];
-  *dst = Value::record(node.shape, std::vector<Value>(fields, fields + node.field_types.size()));
+  *dst = Value::record(node.shape, fields, node.field_types.size());
 }
 
 void sessproc_op_length(Value* dst, const Value* value) {

@@ -1,6 +1,7 @@
 // ir_module.cpp: IrModule, the sessproc::Module over an ir::Module and an Executor.
 #include "compiler/interp/ir_module.h"
 
+#include <cstring>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -22,9 +23,48 @@ struct StringHash {
 template <typename T>
 using StringTable = std::unordered_map<std::string, T, StringHash, std::equal_to<>>;
 
+// The `on` handlers of one slice by action type. Looked up on every action: a slice has a
+// handful of types, and comparing lengths and then bytes of a few short strings costs less
+// than hashing the type and dividing by the bucket count; a slice with many types keeps a
+// hash table.
+class OnHandlers {
+ public:
+  std::vector<std::uint32_t>& add(const std::string& type) {
+    auto at = by_type_.find(type);
+    if (at != by_type_.end()) return entries_[at->second].handlers;
+    by_type_.emplace(type, entries_.size());
+    entries_.push_back(Entry{type, {}});
+    return entries_.back().handlers;
+  }
+
+  // The handler indexes for `type` in declared order, or null.
+  const std::vector<std::uint32_t>* find(std::string_view type) const {
+    if (entries_.size() > kScanned) {
+      auto at = by_type_.find(type);
+      return at == by_type_.end() ? nullptr : &entries_[at->second].handlers;
+    }
+    for (const Entry& entry : entries_) {
+      if (entry.type.size() == type.size() &&
+          std::memcmp(entry.type.data(), type.data(), type.size()) == 0) {
+        return &entry.handlers;
+      }
+    }
+    return nullptr;
+  }
+
+ private:
+  static constexpr std::size_t kScanned = 8;
+  struct Entry {
+    std::string type;
+    std::vector<std::uint32_t> handlers;
+  };
+  std::vector<Entry> entries_;
+  StringTable<std::size_t> by_type_;
+};
+
 // Per slice: handler indexes by action type, query indexes by name.
 struct SliceTables {
-  StringTable<std::vector<std::uint32_t>> on;
+  OnHandlers on;
   StringTable<std::uint32_t> async;
   StringTable<std::uint32_t> queries;
 };
@@ -60,7 +100,7 @@ class IrModule final : public Module {
       };
       for (std::uint32_t i = 0; i < slice.on.size(); ++i) {
         const ir::Handler& on = slice.on[i];
-        tables.on[on.action].push_back(i);
+        tables.on.add(on.action).push_back(i);
         HandlerInfo& h = handler(on.action);
         h.has_on = true;
         if (on.rate != ir::RateLimit::None) {
@@ -116,15 +156,15 @@ class IrModule final : public Module {
                                        std::string_view type, const Action& action) const override {
     const ir::Module& m = *ir_;
     const auto& tables = tables_[slice];
-    auto found = tables.on.find(type);
-    if (found == tables.on.end()) return Reduced{state, false};
+    const std::vector<std::uint32_t>* found = tables.on.find(type);
+    if (found == nullptr) return Reduced{state, false};
     const ir::Slice& info = m.slices[slice];
     const Val& input = record_of(state);
     Val working = input;
     // One payload conversion per distinct parameter type.
     std::optional<stdlib::TypeRef> converted_type;
     Val payload;
-    for (std::uint32_t index : found->second) {
+    for (std::uint32_t index : *found) {
       const ir::Handler& handler = info.on[index];
       if (handler.param && converted_type != handler.param) {
         auto value = module_checks::typed_argument(action.payload, m.types, *handler.param,
