@@ -4,17 +4,23 @@
 //   phases    where a JIT load's time goes, p50 over --rounds: parse, check, lower, the
 //             interpreter module, Engine::create, LLVM IR building, LLVM codegen (optimising and
 //             fast), and compile_module whole, with the JIT in the background and waited for
+//   front     compile_module with the interpreter only (parse, check, lower), p50 and CPU time
+//             over --rounds: the caller's share of a hot load, and a loop to profile
 //   load      p50/p99 of the hot load (compile_module + Runtime::load) with --sessions sessions
 //             of the shop, half of them changed, under 2 threads of synchronous dispatches;
 //             then how long until the JIT code runs (on_jit_ready) and until every session
 //             followed (the `module.migrate` event). --eager: the JIT compiles before
 //             compile_module returns (jit_in_background = false), for comparison
 //   memory    RSS per loaded module version (each kept alive by a held snapshot, its JIT code
-//             compiled), and RSS before/after --reloads reloads (each waits for its JIT code)
-// Usage: hotload_bench [phases|load|memory|all] [--sessions=N] [--timed=N] [--reloads=N]
-//        [--versions=N] [--rounds=N] [--eager]. Defaults: all, 10,000 sessions, 200 timed
-//        loads, 1,000 reloads, 100 held versions, 20 rounds.
+//             compiled), and RSS before/after --reloads reloads (each version gets an action,
+//             which starts its JIT compile, and the next reload waits for that compile;
+//             --no-jit-wait: it does not, and versions replaced before their turn are not
+//             compiled; how many were is reported)
+// Usage: hotload_bench [phases|front|load|memory|all] [--sessions=N] [--timed=N] [--reloads=N]
+//        [--versions=N] [--rounds=N] [--eager] [--no-jit-wait]. Defaults: all, 10,000 sessions, 200
+//        timed loads, 1,000 reloads, 100 held versions, 20 rounds.
 #include <malloc.h>
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -55,6 +61,7 @@ struct Options {
   std::size_t versions = 100;
   std::size_t rounds = 20;
   bool eager = false;
+  bool jit_wait = true;  // memory: each reload waits for its JIT compile
 };
 
 void report(const std::string& name, double value, const std::string& unit,
@@ -152,13 +159,13 @@ std::unique_ptr<Runtime> started_runtime(const std::vector<loader::SourceFile>& 
                                          const std::vector<std::string>& ids) {
   auto runtime = std::make_unique<Runtime>(shop_config(ids.size()));
   auto first = compile_shop(files, false);
-  first.ready->wait();
   must(runtime->load(first.module), "load");
   for (const auto& id : ids) must(runtime->start(id), "start");
   // Half of the sessions hold a state of their own (the rest share the initial state).
   for (std::size_t i = 0; i < ids.size(); i += 2) {
     (void)runtime->dispatch(ids[i], "counter.add", 3);
   }
+  first.ready->wait();  // the dispatches started its compile (the first call does)
   return runtime;
 }
 
@@ -218,6 +225,7 @@ void bench_phases(const Options& o) {
     t0 = Clock::now();
     auto background = compile_shop(files, false);
     whole_background.push_back(ms_since(t0));
+    background.module.reset();  // never called: its compile never starts, on_jit_ready says so
     background.ready->wait();
     t0 = Clock::now();
     (void)compile_shop(files, true);
@@ -241,6 +249,33 @@ void bench_phases(const Options& o) {
   report("compile_module, JIT waited for", percentile(whole_waited, 0.5), "ms", how);
 }
 
+// ----- front end ----------------------------------------------------------------------------
+
+double process_cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
+// Nothing else runs meanwhile (no JIT, no runtime), so the process's CPU time is the front
+// end's, measured on the loader's big-stack thread, whatever the machine's load.
+void bench_front(const Options& o) {
+  const auto files = shop_files();
+  std::vector<double> wall, cpu;
+  for (std::size_t round = 0; round < o.rounds; ++round) {
+    const auto t0 = Clock::now();
+    const double c0 = process_cpu_ms();
+    auto module =
+        loader::compile_module(files, {.backend = loader::Backend::interp, .module_name = "shop"});
+    cpu.push_back(process_cpu_ms() - c0);
+    wall.push_back(ms_since(t0));
+    if (!module) std::exit(1);
+  }
+  const auto how = fmt::format("examples/shop, p50 of {} rounds", o.rounds);
+  report("front: compile_module (interp) wall", percentile(wall, 0.5), "ms", how);
+  report("front: compile_module (interp) CPU", percentile(cpu, 0.5), "ms", how);
+}
+
 // ----- load ---------------------------------------------------------------------------------
 
 void bench_load(const Options& o) {
@@ -259,6 +294,7 @@ void bench_load(const Options& o) {
   std::atomic<bool> stop{false};
   std::atomic<std::size_t> dispatched{0}, failed{0};
   std::vector<std::thread> load_threads;
+  load_threads.reserve(2);
   for (int t = 0; t < 2; ++t) {
     load_threads.emplace_back([&, t] {
       bench::Rng rng(100 + static_cast<std::uint64_t>(t));
@@ -319,26 +355,38 @@ void bench_memory(const Options& o) {
   const auto files = shop_files();
   const auto ids = bench::make_ids(std::min<std::size_t>(o.sessions, 1000));
   auto runtime = started_runtime(files, ids);
-  auto reload = [&] {
+  std::size_t compiled_ok = 0;
+  // A new version, and one action of `id` on it: its first call, which starts its JIT compile.
+  auto reload = [&](const std::string& id) {
     auto compiled = compile_shop(files, o.eager);
     must(runtime->load(compiled.module), "reload");
     compiled.module.reset();
-    compiled.ready->wait();  // its JIT code counted (or freed)
+    if (!runtime->dispatch(id, "counter.increment")) {
+      fmt::print(stderr, "error: dispatch after a reload failed\n");
+      std::exit(1);
+    }
+    return compiled.ready;
+  };
+  auto counted = [&](const std::shared_ptr<JitReady>& ready) {
+    ready->wait();  // its JIT code counted (or freed)
+    if (ready->ok) ++compiled_ok;
   };
   // Per version: each held snapshot keeps its version (module, IR, plan, JIT code) loaded.
   malloc_trim(0);
   const auto before = static_cast<double>(bench::rss_bytes());
   std::vector<sessproc::StateSnapshot> held;
   for (std::size_t i = 0; i < o.versions; ++i) {
-    held.push_back(runtime->get_state(ids[0]).value());
-    reload();
+    counted(reload(ids[i % ids.size()]));
+    held.push_back(runtime->get_state(ids[i % ids.size()]).value());
   }
-  (void)runtime->select_state(ids[0], sessproc::Selector("counter"));  // ids[0] follows
   const auto with_versions = static_cast<double>(bench::rss_bytes());
+  std::size_t retired_held = 0;
+  for (const auto& m : runtime->modules()) retired_held += m.retired.size();
   report("memory per loaded module version",
          (with_versions - before) / static_cast<double>(o.versions), "bytes",
-         fmt::format("examples/shop; RSS delta {:.1f} MiB for {} versions kept alive by snapshots",
-                     mib(with_versions - before), o.versions));
+         fmt::format("examples/shop; RSS delta {:.1f} MiB for {} versions kept alive by snapshots "
+                     "({} retired versions loaded), {} with JIT code",
+                     mib(with_versions - before), o.versions, retired_held, compiled_ok));
   held.clear();
   (void)runtime->modules();
 
@@ -347,10 +395,19 @@ void bench_memory(const Options& o) {
   malloc_trim(0);
   const auto start = static_cast<double>(bench::rss_bytes());
   const auto t0 = Clock::now();
+  compiled_ok = 0;
+  // ids[0] acts on every version, so each one lives until the next reload: with
+  // --no-jit-wait, the compiles of versions replaced before their turn are skipped.
+  std::vector<std::shared_ptr<JitReady>> unwaited;
   for (std::size_t i = 0; i < o.reloads; ++i) {
-    reload();
-    if (i % 64 == 0) (void)runtime->dispatch(ids[i % ids.size()], "counter.increment");
+    auto ready = reload(ids[0]);
+    if (o.jit_wait) {
+      counted(ready);
+    } else {
+      unwaited.push_back(std::move(ready));
+    }
   }
+  for (const auto& ready : unwaited) counted(ready);
   for (const auto& id : ids) (void)runtime->select_state(id, sessproc::Selector("counter"));
   const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   malloc_trim(0);
@@ -360,9 +417,12 @@ void bench_memory(const Options& o) {
   for (const auto& m : mods) retired += m.retired.size();
   report("RSS before reloads", mib(start), "MiB", fmt::format("{} sessions", ids.size()));
   report("RSS after reloads", mib(end), "MiB",
-         fmt::format("{} reloads (compile + load + JIT code) in {:.1f} s; {} old versions still "
-                     "loaded",
-                     o.reloads, seconds, retired));
+         fmt::format("{} reloads (compile + load + an action) in {:.1f} s, {} of them ran their "
+                     "JIT code; {} old versions still loaded",
+                     o.reloads, seconds, compiled_ok, retired));
+  report("RSS growth per reload",
+         (end - start) / static_cast<double>(std::max<std::size_t>(o.reloads, 1)), "bytes",
+         "after malloc_trim; 0 when nothing but the live version is kept");
 }
 
 bool flag(const char* arg, const char* name, std::size_t& out) {
@@ -385,18 +445,21 @@ int main(int argc, char** argv) {
     }
     if (std::strcmp(a, "--eager") == 0) {
       o.eager = true;
+    } else if (std::strcmp(a, "--no-jit-wait") == 0) {
+      o.jit_wait = false;
     } else if (a[0] != '-') {
       o.what = a;
     } else {
       fmt::print(stderr,
-                 "usage: hotload_bench [phases|load|memory|all] [--sessions=N] [--timed=N] "
-                 "[--reloads=N] [--versions=N] [--rounds=N] [--eager]\n");
+                 "usage: hotload_bench [phases|front|load|memory|all] [--sessions=N] [--timed=N] "
+                 "[--reloads=N] [--versions=N] [--rounds=N] [--eager] [--no-jit-wait]\n");
       return 2;
     }
   }
   if (o.sessions == 0) o.sessions = 1;
   if (o.rounds == 0) o.rounds = 1;
   if (o.what == "phases" || o.what == "all") bench_phases(o);
+  if (o.what == "front" || o.what == "all") bench_front(o);
   if (o.what == "load" || o.what == "all") bench_load(o);
   if (o.what == "memory" || o.what == "all") bench_memory(o);
   sessproc::loader::finish_background_compiles();  // before exit() tears LLVM down

@@ -128,12 +128,16 @@ class RuntimeCore {
     Waiter waiter;
     std::optional<std::expected<R, Error>> value;
   };
-  // Runs the reducers of `targets` and commits their changes at once (Session::commit);
-  // `changes` then holds each changed slice as it was before.
+  // What reducing an action's targets found out besides its result.
+  struct Reduction {
+    bool handled = false;    // some slice had a handler for it (sync or async)
+    bool has_async = false;  // some target has an async handler to start
+    SliceChanges changes;    // after the commit: each changed slice as it was before
+  };
+  // Runs the reducers of `targets` and commits their changes at once (Session::commit).
   std::expected<DispatchResult, Error> reduce_targets(Session& s, Action& action,
                                                       const RouteTargets& targets,
-                                                      bool honour_rates, bool& handled,
-                                                      SliceChanges& changes);
+                                                      bool honour_rates, Reduction& out);
   // `replaced`: the slices the action changed, as they were before it (the async handlers
   // start from the state the action arrived to).
   void start_async(Session& s, const Action& action, const RouteTargets& targets,

@@ -22,9 +22,18 @@ std::expected<void, Error> ActionRouter::route(const TypePlan& plan, const Actio
   if (type.empty()) return std::unexpected(bad("the action type is empty"));
   const auto npos = static_cast<std::uint32_t>(plan.slices.size());
 
-  if (auto it = action.meta.find("reducers"); it != action.meta.end() && it->is_array()) {
+  // Most actions carry no meta: skip both lookups then.
+  const Value* reducers = nullptr;
+  const Value* reducer_prefix = nullptr;
+  if (action.meta.is_object() && !action.meta.empty()) {
+    if (auto it = action.meta.find("reducers"); it != action.meta.end()) reducers = &*it;
+    if (auto it = action.meta.find("reducer_prefix"); it != action.meta.end())
+      reducer_prefix = &*it;
+  }
+
+  if (reducers && reducers->is_array()) {
     std::vector<bool> wanted(npos, false);
-    for (const auto& name : *it) {
+    for (const auto& name : *reducers) {
       if (!name.is_string())
         return std::unexpected(bad("meta.reducers must be a list of slice names"));
       auto found = plan.by_name.find(name.get_ref<const std::string&>());
@@ -41,11 +50,11 @@ std::expected<void, Error> ActionRouter::route(const TypePlan& plan, const Actio
   }
 
   std::string_view prefix;
-  if (auto it = action.meta.find("reducer_prefix"); it != action.meta.end()) {
-    if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
+  if (reducer_prefix) {
+    if (!reducer_prefix->is_string() || reducer_prefix->get_ref<const std::string&>().empty()) {
       return std::unexpected(bad("meta.reducer_prefix must be a non-empty string"));
     }
-    prefix = it->get_ref<const std::string&>();
+    prefix = reducer_prefix->get_ref<const std::string&>();
   } else {
     auto dot = type.find('.');
     if (dot == 0) {

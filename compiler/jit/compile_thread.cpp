@@ -77,6 +77,10 @@ void compile_in_background(std::function<void()> job) {
   compile_thread().post(std::move(job));
 }
 
+void start_compile_thread() {
+  (void)compile_thread();
+}
+
 void finish_background_compiles() {
   compile_thread().stop();
 }

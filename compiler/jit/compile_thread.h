@@ -15,6 +15,11 @@ namespace sessproc::jit {
 
 void compile_in_background(std::function<void()> job);
 
+// Starts the thread now if it is not running yet. An object that will post from its destructor
+// calls it when it is made, so that the thread, a static, is destroyed after that object at
+// exit (statics die in the reverse order of their construction).
+void start_compile_thread();
+
 // Stops the thread: waits for the compile in progress, drops queued and later ones (their
 // modules stay on the interpreter). A program that loads JIT modules calls it before it
 // exits (the loader's finish_background_compiles): a compile still running while exit()

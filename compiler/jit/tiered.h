@@ -6,12 +6,15 @@
 // and the JIT's common shell (compiler/interp/ir_module.h) over a TieredExecutor: every call
 // and every async resume reads one atomic pointer and runs either the interpreter over the IR
 // or the compiled code, which the compile thread (compile_thread.h) publishes once it is
-// linked. The two tiers share everything but the instruction loop: the same Context, the same
-// register frames (16-byte Values) and the same `pc` after an await, and they agree word for
-// word (tests/sessc/jit/differential.py), so a switch between two calls, even in the middle of
-// an async run, changes no result; the module object itself never changes, so the runtime
-// sees nothing happen: no action is lost, none runs twice. A failed compile leaves the module
-// on the interpreter and says so through `on_ready`.
+// linked. Like the tiered JITs of managed runtimes, the version tiers up once it is used: the
+// first call after the module is built queues its compile, so that LLVM does not compete for
+// the cores while the hot load that made the version still runs, and a version replaced
+// before any session reached it is never compiled. The two tiers share everything but the
+// instruction loop: the same Context, the same register frames (16-byte Values) and the same `pc`
+// after an await, and they agree word for word (tests/sessc/jit/differential.py), so a switch
+// between two calls, even in the middle of an async run, changes no result; the module object
+// itself never changes, so the runtime sees nothing happen: no action is lost, none runs twice. A
+// failed compile leaves the module on the interpreter and says so through `on_ready`.
 #pragma once
 
 #include <expected>
@@ -34,9 +37,9 @@ struct TieredOptions {
   std::shared_ptr<Engine> engine;
   Engine::Options engine_options;
   // Called once, on the compile thread, when the module runs on machine code ({}) or will not
-  // (why: LLVM failed, or the module was gone before its turn came); it runs on the
-  // interpreter meanwhile and in the second case for good. Not called when the process exits
-  // first.
+  // (why: LLVM failed, or the module was gone before its first call or before its turn
+  // came); it runs on the interpreter meanwhile and in the second case for good. Not called
+  // when the process exits first.
   std::function<void(std::expected<void, std::string>)> on_ready;
 };
 

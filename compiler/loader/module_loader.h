@@ -44,13 +44,15 @@ struct LoadOptions {
   // (jit::Engine::create()); null: each module gets an engine of its own.
   std::shared_ptr<jit::Engine> jit_engine;
   // Backend::jit: true (what a hot load wants): the module is returned at once, running on
-  // the interpreter, and switches itself to machine code compiled in the background
-  // (compiler/jit/tiered.h); false: compile_module returns once the machine code is ready.
+  // the interpreter, and switches itself to machine code compiled in the background, a
+  // compile its first call starts (compiler/jit/tiered.h); false: compile_module returns once
+  // the machine code is ready.
   bool jit_in_background = true;
   // Backend::jit: LLVM's optimising code generator for a new engine (else the fast one).
   bool jit_optimize = true;
   // Backend::jit in the background: called once, on the compile thread, when the module runs
-  // on machine code ({}) or will not (why; it goes on on the interpreter).
+  // on machine code ({}) or will not (why, e.g. it was unloaded before its first call; it goes
+  // on on the interpreter).
   std::function<void(std::expected<void, std::string>)> on_jit_ready;
   // Backend::cpp: compile the emitted C++ at -O2 (else -O0, quicker to compile).
   bool cpp_optimize = false;

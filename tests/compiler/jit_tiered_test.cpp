@@ -49,7 +49,7 @@ struct Ready {
   std::shared_ptr<std::promise<Result>> promise = std::make_shared<std::promise<Result>>();
   std::future<Result> future = promise->get_future();
 
-  std::function<void(Result)> callback() {
+  [[nodiscard]] std::function<void(Result)> callback() const {
     return [promise = promise](Result r) { promise->set_value(std::move(r)); };
   }
   std::expected<void, std::string> wait() {
@@ -137,6 +137,21 @@ TEST_CASE("jit tiered: an async run started on the interpreter resumes on the co
   CHECK(recorder.dispatched[0].payload == "hi Ada+Bo #7");
 }
 
+TEST_CASE("jit tiered: the compile starts at the first call, not when the module is made") {
+  auto ir = lower_program(kProgram);
+  Ready ready;
+  auto module = tiered_module(ir, ready);
+  // Jobs run in order: once this one has run, a compile queued by the load would have too.
+  auto drained = std::make_shared<std::promise<void>>();
+  compile_in_background([drained] { drained->set_value(); });
+  REQUIRE(drained->get_future().wait_for(std::chrono::minutes(2)) == std::future_status::ready);
+  CHECK(ready.future.wait_for(std::chrono::seconds(0)) == std::future_status::timeout);
+  auto reduced = module->reduce(0, module->initial_state(0), "add", action("add", 5));
+  REQUIRE(reduced.has_value());
+  auto result = ready.wait();
+  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error()));
+}
+
 TEST_CASE("jit tiered: a module gone before its turn is not compiled, and says so") {
   auto ir = lower_program(kProgram);
   CompileGate gate;
@@ -190,6 +205,7 @@ session s { reducers counter; }
   std::atomic<bool> stop{false};
   std::atomic<std::int64_t> accepted{0};
   std::vector<std::thread> threads;
+  threads.reserve(2);
   for (int t = 0; t < 2; ++t) {
     threads.emplace_back([&, t] {
       std::size_t i = static_cast<std::size_t>(t);
