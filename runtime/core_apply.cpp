@@ -32,8 +32,10 @@ Error locate(Error e, const std::string& slice, std::string_view type) {
 
 std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Action& action,
                                                                  const RouteTargets& targets,
-                                                                 bool honour_rates, bool& handled,
-                                                                 SliceChanges& changes) {
+                                                                 bool honour_rates,
+                                                                 Reduction& out) {
+  bool& handled = out.handled;
+  SliceChanges& changes = out.changes;
   const TypePlan& type = s.type();
   const Module& module = type.module();
   const SliceHandles& before = s.slices();
@@ -41,6 +43,7 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Act
   for (const RouteTarget& t : targets) {
     const HandlerInfo* h = type.handler(t.pos, t.type);
     if (!h) continue;  // the module lists every type a slice handles
+    if (h->async) out.has_async = true;
     if (honour_rates && h->rate != RateLimit::none && h->has_on) {
       handled = true;
       RateState& rs = rate_state(s, t.pos, t.type);
@@ -131,6 +134,7 @@ std::expected<DispatchResult, Error> RuntimeCore::apply(Session& s, Action& acti
                                                         AsyncGroup* group) {
   // The caller stamped the activity (dispatch, cast): the history reuses that time, so an
   // action costs no clock read here.
+  if (config.history_size != 0) s.prefetch_history();
   RouteTargets targets;
   auto record = [&](Outcome outcome, std::optional<Errc> error) {
     if (config.history_size == 0) return;
@@ -143,10 +147,9 @@ std::expected<DispatchResult, Error> RuntimeCore::apply(Session& s, Action& acti
     if (group) group->mark_processed(routed.error());
     return std::unexpected(routed.error());
   }
-  bool handled = false;
   // After the commit, each change holds its slice as it was before the action.
-  SliceChanges changes;
-  auto result = reduce_targets(s, action, targets, true, handled, changes);
+  Reduction reduction;
+  auto result = reduce_targets(s, action, targets, true, reduction);
   if (!result) {
     s.set_faulted(true);
     record(Outcome::rejected, result.error().code);
@@ -154,13 +157,13 @@ std::expected<DispatchResult, Error> RuntimeCore::apply(Session& s, Action& acti
     return result;
   }
   s.set_faulted(false);
-  if (!handled) {
+  if (!reduction.handled) {
     report_unmatched(s, action);
     record(Outcome::unmatched, std::nullopt);
     if (group) group->mark_processed(std::nullopt);
     return DispatchResult{Outcome::unmatched, false};
   }
-  start_async(s, action, targets, changes, group);
+  if (reduction.has_async) start_async(s, action, targets, reduction.changes, group);
   record(result->outcome, std::nullopt);
   if (group) group->mark_processed(std::nullopt);
   return result;
@@ -180,9 +183,8 @@ void RuntimeCore::apply_debounced(Session& s, std::uint32_t pos, const std::stri
   if (!pending) return;
   Action action = std::move(*pending);
   RouteTargets targets{{pos, type}};  // `type` is the timer's own copy, stable while reducing
-  bool handled = false;
-  SliceChanges changes;
-  auto result = reduce_targets(s, action, targets, false, handled, changes);
+  Reduction reduction;
+  auto result = reduce_targets(s, action, targets, false, reduction);
   s.set_faulted(!result);
   if (config.history_size > 0) {
     s.record_history(action.type, std::move(action.payload), std::move(action.meta), clock->now(),

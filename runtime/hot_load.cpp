@@ -287,8 +287,10 @@ FollowResult RuntimeCore::follow_module(Session& s) {
     });
     for (auto& r : extras->rates) r.pos = migration->new_pos[r.pos];
     // Subscribers re-resolve their slices and see the migrated values.
-    extras->subscriptions.rebase(StateSnapshot(*after, target));
-    extras->subscriptions.notify(StateSnapshot(before, old), StateSnapshot(*after, target));
+    extras->subscriptions.rebase(*to);
+    const auto& migrated = (*after)->slices;
+    extras->subscriptions.notify(*to, {migrated.data(), migrated.size()}, kAllSlices,
+                                 [&] { return StateSnapshot(*after, target); });
     s.note_extras();
   }
   return FollowResult::migrated;

@@ -38,10 +38,10 @@ SessionExtras& Session::extras() {
 }
 
 std::size_t Session::memory_bytes() const {
-  // The object with its shared_ptr control block (padded to the object's alignment), an id
-  // longer than the small-string buffer, the history, the extras, and the slices this session
-  // does not share with its type's initial state.
-  std::size_t n = sizeof(Session) + alignof(Session);
+  // The object with its shared_ptr control block, an id longer than the small-string buffer,
+  // the history, the extras, and the slices this session does not share with its type's
+  // initial state.
+  std::size_t n = sizeof(Session) + 16;
   if (id_.capacity() > 15) n += id_.capacity() + 1;
   n += extras_bytes_.load(std::memory_order_relaxed);
   n += history_bytes_.load(std::memory_order_relaxed);

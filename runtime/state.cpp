@@ -11,34 +11,52 @@ StateSnapshot::StateSnapshot(std::shared_ptr<const StateData> data,
                              std::shared_ptr<const ModulePlan> plan)
     : data_(std::move(data)), plan_(std::move(plan)) {}
 
-Value StateSnapshot::to_json() const {
+Value state_to_json(const TypePlan& type, std::span<const SliceState> slices) {
   Value out = Value::object();
-  if (!data_) return out;
-  const TypePlan& type = *data_->type;
-  for (std::uint32_t pos = 0; pos < type.slices.size(); ++pos) {
-    out[type.slice(pos).name] = type.module().to_json(type.slices[pos], data_->slices[pos]);
+  for (std::uint32_t pos = 0; pos < type.slices.size() && pos < slices.size(); ++pos) {
+    out[type.slice(pos).name] = type.module().to_json(type.slices[pos], slices[pos]);
   }
   return out;
+}
+
+SlicePath locate_path(const TypePlan& type, std::string_view path) {
+  const auto dot = path.find('.');
+  SlicePath where;
+  where.field_at =
+      static_cast<std::uint32_t>(dot == std::string_view::npos ? path.size() : dot + 1);
+  auto it = type.by_name.find(path.substr(0, dot));
+  if (it != type.by_name.end()) where.pos = it->second;
+  return where;
+}
+
+Error no_slice_error(std::string_view path) {
+  return make_error(Errc::invalid_selector, std::string(path),
+                    fmt::format("no slice {}", path.substr(0, path.find('.'))));
+}
+
+std::expected<Value, Error> select_in_slice(const TypePlan& type, std::uint32_t pos,
+                                            const SliceState& slice, std::string_view field,
+                                            std::string_view path) {
+  auto selected = type.module().select(type.slices[pos], slice, field);
+  if (!selected && selected.error().code == Errc::invalid_selector) {
+    selected.error().subject = std::string(path);
+  }
+  return selected;
+}
+
+Value StateSnapshot::to_json() const {
+  if (!data_) return Value::object();
+  return state_to_json(*data_->type, {data_->slices.data(), data_->slices.size()});
 }
 
 std::expected<Value, Error> StateSnapshot::select(std::string_view path) const {
   if (path.empty()) return to_json();
   if (!data_)
     return std::unexpected(make_error(Errc::invalid_selector, std::string(path), "no state"));
-  const TypePlan& type = *data_->type;
-  auto dot = path.find('.');
-  std::string_view name = path.substr(0, dot);
-  std::string_view rest = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
-  auto it = type.by_name.find(name);
-  if (it == type.by_name.end()) {
-    return std::unexpected(
-        make_error(Errc::invalid_selector, std::string(path), fmt::format("no slice {}", name)));
-  }
-  auto selected = type.module().select(type.slices[it->second], data_->slices[it->second], rest);
-  if (!selected && selected.error().code == Errc::invalid_selector) {
-    selected.error().subject = std::string(path);
-  }
-  return selected;
+  const SlicePath where = locate_path(*data_->type, path);
+  if (where.pos == SlicePath::npos) return std::unexpected(no_slice_error(path));
+  return select_in_slice(*data_->type, where.pos, data_->slices[where.pos],
+                         path.substr(where.field_at), path);
 }
 
 std::vector<std::string> StateSnapshot::slice_names() const {

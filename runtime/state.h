@@ -6,8 +6,10 @@
 // slices stay opaque (module.h): a snapshot renders JSON or selects a path through the module.
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +22,7 @@ namespace sessproc {
 
 struct StateData;
 struct ModulePlan;
+struct TypePlan;
 
 class StateSnapshot {
  public:
@@ -44,5 +47,23 @@ class StateSnapshot {
   std::shared_ptr<const StateData> data_;
   std::shared_ptr<const ModulePlan> plan_;
 };
+
+// What StateSnapshot does, over a state's parts: for the owner, who has the type and the slice
+// handles at hand and no reason to build a shareable snapshot (runtime/subscriptions.h, on
+// every action of a watched session). `path` is only the subject of an invalid_selector error.
+Value state_to_json(const TypePlan& type, std::span<const SliceState> slices);
+std::expected<Value, Error> select_in_slice(const TypePlan& type, std::uint32_t pos,
+                                            const SliceState& slice, std::string_view field,
+                                            std::string_view path);
+// Where a path selector reads: its slice's position (npos if no such slice) and where the
+// path inside that slice starts ("count" of "counter.count"; the path's end if none). An offset,
+// not a view, so that it stays valid when the string holding the path moves.
+struct SlicePath {
+  static constexpr std::uint32_t npos = UINT32_MAX;
+  std::uint32_t pos = npos;
+  std::uint32_t field_at = 0;
+};
+SlicePath locate_path(const TypePlan& type, std::string_view path);
+Error no_slice_error(std::string_view path);
 
 }  // namespace sessproc

@@ -2,6 +2,7 @@
 #include "runtime/subscriptions.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "runtime/module_plan.h"
 
@@ -23,17 +24,17 @@ std::expected<void, Error> SubscriptionList::add(SubscriptionId id, Selector sel
                                                  const StateSnapshot& current) {
   if (!sink) return std::unexpected(make_error(Errc::invalid_argument, {}, "the sink is empty"));
   Entry e{id, std::move(selector), std::move(event), std::move(sink), std::move(owner), has_owner};
-  if (const std::string* path = e.selector.path()) {
-    auto first = e.selector(current);
-    if (!first && first.error().code == Errc::invalid_selector)
-      return std::unexpected(first.error());
-    if (!path->empty() && current.data()) {
-      auto name = std::string_view(*path).substr(0, path->find('.'));
-      auto it = current.data()->type->by_name.find(name);
-      if (it != current.data()->type->by_name.end()) e.slice_pos = it->second;
-    }
+  std::expected<Value, Error> first;
+  if (const StateData* data = current.data().get()) {
+    locate(e, *data->type);
+    first = select(e, *data->type, {data->slices.data(), data->slices.size()},
+                   [&]() -> const StateSnapshot& { return current; });
+  } else {
+    first = e.selector(current);
   }
-  deliver(e, current);
+  if (e.selector.path() && !first && first.error().code == Errc::invalid_selector)
+    return std::unexpected(first.error());
+  deliver(e, std::move(first));
   // While notifying, entries must not move: park new ones until the loop ends.
   if (notifying_ > 0) {
     pending_.push_back(std::move(e));
@@ -41,6 +42,24 @@ std::expected<void, Error> SubscriptionList::add(SubscriptionId id, Selector sel
     insert_sorted(std::move(e));
   }
   return {};
+}
+
+void SubscriptionList::locate(Entry& e, const TypePlan& type) {
+  const std::string* path = e.selector.path();
+  e.where = path && !path->empty() ? locate_path(type, *path) : SlicePath{};
+}
+
+template <class SnapshotFn>
+std::expected<Value, Error> SubscriptionList::select(const Entry& e, const TypePlan& type,
+                                                     std::span<const SliceState> slices,
+                                                     const SnapshotFn& snapshot) {
+  const std::string* path = e.selector.path();
+  if (!path) return e.selector(snapshot());
+  if (path->empty()) return state_to_json(type, slices);
+  if (e.where.pos == SlicePath::npos || e.where.pos >= slices.size())
+    return std::unexpected(no_slice_error(*path));
+  return select_in_slice(type, e.where.pos, slices[e.where.pos],
+                         std::string_view(*path).substr(e.where.field_at), *path);
 }
 
 void SubscriptionList::insert_sorted(Entry e) {
@@ -56,17 +75,9 @@ void SubscriptionList::compact() {
   removed_ = 0;
 }
 
-void SubscriptionList::rebase(const StateSnapshot& current) {
-  auto locate = [&](Entry& e) {
-    e.slice_pos = UINT32_MAX;
-    const std::string* path = e.selector.path();
-    if (!path || path->empty() || !current.data()) return;
-    auto name = std::string_view(*path).substr(0, path->find('.'));
-    auto it = current.data()->type->by_name.find(name);
-    if (it != current.data()->type->by_name.end()) e.slice_pos = it->second;
-  };
-  for (auto& e : subs_) locate(e);
-  for (auto& e : pending_) locate(e);
+void SubscriptionList::rebase(const TypePlan& type) {
+  for (auto& e : subs_) locate(e, type);
+  for (auto& e : pending_) locate(e, type);
 }
 
 bool SubscriptionList::remove(SubscriptionId id) {
@@ -100,8 +111,7 @@ std::size_t SubscriptionList::size() const {
       pending_.size());
 }
 
-bool SubscriptionList::deliver(Entry& e, const StateSnapshot& state) {
-  auto value = e.selector(state);
+bool SubscriptionList::deliver(Entry& e, std::expected<Value, Error> value) {
   if (!value) {
     if (e.fault_reported) return false;
     e.fault_reported = true;
@@ -116,26 +126,37 @@ bool SubscriptionList::deliver(Entry& e, const StateSnapshot& state) {
   return true;
 }
 
-std::size_t SubscriptionList::notify(const StateSnapshot& before, const StateSnapshot& after) {
-  if (subs_.empty()) return 0;
+std::size_t SubscriptionList::notify(const TypePlan& type, std::span<const SliceState> slices,
+                                     SliceMask changed, const SnapshotSource& snapshot) {
+  if (subs_.empty() || changed == 0) return 0;
   std::size_t sent = 0;
+  bool saw_gone = false;
+  // Made at most once, and only if a callable selector runs.
+  std::optional<StateSnapshot> whole;
+  auto whole_state = [&]() -> const StateSnapshot& {
+    if (!whole) whole = snapshot();
+    return *whole;
+  };
   ++notifying_;
   for (std::size_t i = 0; i < subs_.size(); ++i) {
-    if (gone(subs_[i])) {
-      subs_[i].removed = true;
+    Entry& e = subs_[i];
+    if (gone(e)) {
+      e.removed = true;
+      saw_gone = true;
       continue;
     }
-    const std::uint32_t pos = subs_[i].slice_pos;
-    if (pos != UINT32_MAX && before.data() && after.data() &&
-        before.data()->type == after.data()->type &&
-        before.data()->slices[pos] == after.data()->slices[pos]) {
-      continue;  // the slice this path reads is the very same value
+    if (const std::string* path = e.selector.path(); path && !path->empty()) {
+      if (e.where.pos == SlicePath::npos) {
+        if (e.fault_reported) continue;  // no such slice until a hot load rebases the path
+      } else if ((changed & slice_bit(e.where.pos)) == 0) {
+        continue;  // the slice this path reads is the very same value
+      }
     }
-    if (deliver(subs_[i], after)) ++sent;
+    if (deliver(e, select(e, type, slices, whole_state))) ++sent;
   }
   --notifying_;
   if (notifying_ == 0) {
-    compact();
+    if (saw_gone || removed_ > 0) compact();
     for (auto& e : pending_) insert_sorted(std::move(e));
     pending_.clear();
   }

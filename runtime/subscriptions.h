@@ -7,11 +7,18 @@
 // re-evaluated when its slice's handle is unchanged. A selector fault is reported once (event
 // "selector_error") until the selector succeeds again; a sink that throws is ignored; a sink
 // whose owner (a weak handle) is gone is dropped. None of these can hurt the session.
+// Cost: notify runs on every action of a watched session, so it reads the owner's type and
+// slice handles by reference and touches no reference count that other sessions share (the
+// module plan, a type's initial slices): a path selector is resolved to its slice position
+// once (at subscribe and after a hot load) and selects from that one slice; only a callable
+// selector, which may keep the snapshot it is given, makes the session build one.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +34,18 @@ using Sink = std::function<void(std::string_view event, const Value& value)>;
 // The event a sink receives, instead of its own, when its selector faults.
 inline constexpr std::string_view kSelectorErrorEvent = "selector_error";
 
+// Which slices an action changed: bit min(pos, 63) for each changed slice position. Positions
+// from 63 on share the last bit, so only a type with that many slices re-selects more often.
+using SliceMask = std::uint64_t;
+inline constexpr SliceMask kAllSlices = ~SliceMask{0};
+constexpr SliceMask slice_bit(std::uint32_t pos) {
+  return SliceMask{1} << std::min<std::uint32_t>(pos, 63);
+}
+
+// The session's whole state as a snapshot that may outlive the call: asked for only when a
+// callable selector runs.
+using SnapshotSource = std::function<StateSnapshot()>;
+
 class SubscriptionList {
  public:
   // Adds a subscription and delivers the current value at once. An invalid path selector is
@@ -35,12 +54,14 @@ class SubscriptionList {
                                  std::weak_ptr<const void> owner, bool has_owner,
                                  const StateSnapshot& current);
   bool remove(SubscriptionId id);
-  // After a hot load switched the session's type: path selectors find their slice again.
-  void rebase(const StateSnapshot& current);
-  // After an action changed the state from `before` to `after`. Returns notifications sent.
-  std::size_t notify(const StateSnapshot& before, const StateSnapshot& after);
+  // After a hot load switched the session to `type`: path selectors find their slice again.
+  void rebase(const TypePlan& type);
+  // After an action (or a hot load) changed the `changed` slices; `type` and `slices` are the
+  // session's now. Returns the notifications sent.
+  std::size_t notify(const TypePlan& type, std::span<const SliceState> slices, SliceMask changed,
+                     const SnapshotSource& snapshot);
   std::size_t size() const;
-  // Nothing to notify: the apply path skips building snapshots.
+  // Nothing to notify: the apply path skips notify altogether.
   bool empty() const { return subs_.empty() && pending_.empty(); }
   void clear() {
     subs_.clear();
@@ -60,10 +81,17 @@ class SubscriptionList {
     bool removed = false;
     bool has_last = false;
     bool fault_reported = false;
-    std::uint32_t slice_pos = UINT32_MAX;  // the slice a path selector reads, if known
+    SlicePath where;  // a non-empty path selector's slice in the current type
     Value last;
   };
-  bool deliver(Entry& e, const StateSnapshot& state);  // true if a notification was sent
+  // Evaluates a path selector over the type's slice handles; `snapshot` serves a callable.
+  template <class SnapshotFn>
+  static std::expected<Value, Error> select(const Entry& e, const TypePlan& type,
+                                            std::span<const SliceState> slices,
+                                            const SnapshotFn& snapshot);
+  static void locate(Entry& e, const TypePlan& type);
+  // Delivers a selected value (or reports its fault); true if a notification was sent.
+  static bool deliver(Entry& e, std::expected<Value, Error> value);
   void insert_sorted(Entry e);
   void compact();  // drops removed entries and those whose owner is gone
   bool gone(const Entry& e) const { return e.removed || (e.has_owner && e.owner.expired()); }

@@ -1,5 +1,7 @@
 // tests/runtime/subscriptions_test.cpp: current value at once, then only on change.
 #include "fixture.h"
+#include "hot_modules.h"
+#include "runtime/module_plan.h"
 
 using namespace sessproc;
 using namespace sessproc::test;
@@ -170,4 +172,73 @@ TEST_CASE("removing many subscriptions one by one leaves exactly the others subs
   for (int i = 0; i < kSubs; i += 7) REQUIRE(f.rt->unsubscribe("s", ids[i]));
   REQUIRE(f.rt->dispatch("s", "counter.increment"));
   for (int i = 0; i < kSubs; i += 7) CHECK(got[i] == 2);
+}
+
+TEST_CASE("notify re-selects a path only when its slice changed; only callables get a snapshot") {
+  Fixture f;
+  REQUIRE(f.rt->start("s", "app"));
+  auto before = f.rt->get_state("s").value();
+  REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  auto after = f.rt->get_state("s").value();
+  const StateData& now = *after.data();
+  const TypePlan& type = *now.type;
+  const std::span<const SliceState> slices(now.slices.data(), now.slices.size());
+  const SliceMask counter = slice_bit(type.by_name.find("counter")->second);
+  const SliceMask user = slice_bit(type.by_name.find("user")->second);
+  int snapshots = 0;
+  const SnapshotSource source = [&] {
+    ++snapshots;
+    return after;
+  };
+
+  SubscriptionList list;
+  Recorder count, whole;
+  REQUIRE(list.add(1, "counter.count", "count", count.sink(), {}, false, before));
+  REQUIRE(list.add(2, "", "whole", whole.sink(), {}, false, before));
+  // Told that only `user` changed, the count path is not read again (though its slice differs);
+  // the whole-state selector is, and sees the new count.
+  CHECK(list.notify(type, slices, user, source) == 1);
+  CHECK(count.got.size() == 1);
+  REQUIRE(whole.got.size() == 2);
+  CHECK(whole.got[1].second["counter"]["count"] == 1);
+  CHECK(list.notify(type, slices, counter, source) == 1);
+  REQUIRE(count.got.size() == 2);
+  CHECK(count.got[1].second == 1);
+  CHECK(list.notify(type, slices, 0, source) == 0);
+  CHECK(snapshots == 0);  // path selectors select from the handles they are given
+
+  Recorder a, b;
+  auto count_of = [](const StateSnapshot& st) { return st.select("counter.count").value(); };
+  REQUIRE(list.add(3, count_of, "a", a.sink(), {}, false, before));
+  REQUIRE(list.add(4, count_of, "b", b.sink(), {}, false, before));
+  CHECK(snapshots == 0);  // add is given the current snapshot
+  CHECK(list.notify(type, slices, counter, source) == 2);
+  CHECK(snapshots == 1);  // one snapshot for both callables
+  CHECK(a.got.back().second == 1);
+  CHECK(b.got.back().second == 1);
+}
+
+TEST_CASE("a path whose slice a hot load removed faults once and selects again once it is back") {
+  Fixture f(manual_config(), false);
+  REQUIRE(f.rt->load(hot::v1()));
+  REQUIRE(f.rt->start("s", "c"));
+  Recorder side;
+  REQUIRE(f.rt->subscribe("s", "side.n", side.sink()));
+  REQUIRE(f.rt->dispatch("s", "side.bump"));
+  REQUIRE(f.rt->load(hot::v2()));  // no `side` slice
+  f.run();
+  REQUIRE(side.got.size() == 3);
+  CHECK(side.got[2].first == kSelectorErrorEvent);
+  CHECK(side.got[2].second["code"] == "invalid_selector");
+  REQUIRE(f.rt->dispatch("s", "counter.inc"));
+  REQUIRE(f.rt->dispatch("s", "counter.inc"));
+  CHECK(side.got.size() == 3);  // reported once
+  REQUIRE(f.rt->load(hot::v1("v3")));
+  f.run();
+  REQUIRE(side.got.size() == 4);
+  CHECK(side.got[3] == std::pair<std::string, Value>{"state_changed", 0});  // a fresh slice
+  REQUIRE(f.rt->dispatch("s", "side.bump"));
+  REQUIRE(side.got.size() == 5);
+  CHECK(side.got[4].second == 1);
+  CHECK(f.at("s", "counter.count") == 20);
 }
