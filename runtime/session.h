@@ -132,7 +132,8 @@ struct SessionHotFields {
 // They start the session object. Session is not aligned to a line: an over-aligned object
 // costs malloc's memalign, whose trimmed-off remainders made an idle session take 666 bytes
 // instead of about 450. prefetch_hot() asks for every line the fields touch instead.
-static_assert(sizeof(SessionHotFields) <= 4 * 64, "the hot fields outgrew four cache lines");
+static_assert(sizeof(SessionHotFields) <= std::size_t{256},
+              "the hot fields outgrew four cache lines");
 
 class Session final : private SessionHotFields,
                       public TimerNode,
