@@ -276,6 +276,25 @@ class IrModule final : public Module {
     return stdlib::to_json(record_of(state));
   }
 
+  // A subscription selects its path on every change of its slice: render only the field the
+  // path starts with, not the whole slice. Anything unusual (an unknown field, a bad path)
+  // takes the general route, so errors read the same as before.
+  std::expected<Value, Error> select(std::size_t slice, const SliceState& state,
+                                     std::string_view path) const override {
+    const Val& record = record_of(state);
+    const auto dot = path.find('.');
+    const std::string_view head = path.substr(0, dot);
+    if (record.kind() == stdlib::ValueKind::Record && !head.empty()) {
+      if (const Val* field = record.record_find(head)) {
+        if (dot == std::string_view::npos) return stdlib::to_json(*field);
+        if (dot + 1 < path.size()) {
+          if (auto r = select_path(stdlib::to_json(*field), path.substr(dot + 1))) return r;
+        }
+      }
+    }
+    return Module::select(slice, state, path);
+  }
+
   std::expected<SliceState, Error> from_json(std::size_t slice, const Value& json) const override {
     const ir::Module& m = *ir_;
     auto value = stdlib::from_json(json, m.types, m.slices[slice].state_type, m.slices[slice].name);

@@ -210,3 +210,36 @@ reducer user {
 
 }  // namespace
 }  // namespace sessproc::interp
+
+namespace sessproc::interp {
+
+TEST_CASE("select of the interpreter answers as a walk of the slice's JSON, errors included") {
+  Program p(R"(
+reducer shop {
+  state {
+    count: int = 3;
+    user: { id: int, name: string }? = nil;
+    owner: { id: int, name: string } = { id: 7, name: "ann" };
+    items: list<int> = [4, 5];
+  }
+  on "noop" { }
+}
+)");
+  const auto state = p.module->initial_state(0);
+  const sessproc::Value json = p.module->to_json(0, state);
+  for (const char* path :
+       {"count", "owner", "owner.name", "items", "items.1", "items.9", "user", "user.id", "count.x",
+        "nope", "owner.nope", "", ".count", "count.", "owner..id"}) {
+    CAPTURE(path);
+    auto fast = p.module->select(0, state, path);
+    auto walked = sessproc::select_path(json, path);
+    REQUIRE(fast.has_value() == walked.has_value());
+    if (fast) {
+      CHECK(*fast == *walked);
+    } else {
+      CHECK(message(fast.error()) == message(walked.error()));
+    }
+  }
+}
+
+}  // namespace sessproc::interp
