@@ -126,7 +126,7 @@ fi
 if [ "$what" = floor ] || [ "$what" = all ]; then
   start_sessd
   echo "== floor: GET /healthz, wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION"
-  run_wrk "$root/bench/server_healthz.lua"
+  TARGET=healthz run_wrk "$root/bench/server_dispatch.lua"
   stop_sessd
 fi
 
