@@ -75,15 +75,21 @@ namespace {
 
 class TrackedCode final : public LoadedCode {
  public:
-  TrackedCode(std::shared_ptr<Engine> engine, llvm::orc::ResourceTrackerSP tracker)
-      : engine_(std::move(engine)), tracker_(std::move(tracker)) {}
+  TrackedCode(std::shared_ptr<Engine> engine, llvm::orc::ResourceTrackerSP tracker,
+              std::shared_ptr<llvm::orc::SymbolStringPool> names)
+      : engine_(std::move(engine)), tracker_(std::move(tracker)), names_(std::move(names)) {}
   ~TrackedCode() override {
     if (auto error = tracker_->remove()) llvm::consumeError(std::move(error));
+    // The pool keeps an interned name until asked to drop the unreferenced ones; every
+    // version's names are new (sessproc_m<N>_...), so without this each reload would leave
+    // its names behind for good.
+    names_->clearDeadEntries();
   }
 
  private:
   std::shared_ptr<Engine> engine_;  // declared first: destroyed after the tracker
   llvm::orc::ResourceTrackerSP tracker_;
+  std::shared_ptr<llvm::orc::SymbolStringPool> names_;
 };
 
 }  // namespace
@@ -145,7 +151,8 @@ std::expected<std::unique_ptr<LoadedCode>, std::string> Engine::load(
     const auto t1 = std::chrono::steady_clock::now();
     llvm::orc::JITDylib& dylib = jit.getMainJITDylib();
     auto tracker = dylib.createResourceTracker();
-    auto code = std::make_unique<TrackedCode>(shared_from_this(), tracker);
+    auto code = std::make_unique<TrackedCode>(shared_from_this(), tracker,
+                                              jit.getExecutionSession().getSymbolStringPool());
     if (auto error =
             jit.addIRModule(tracker, llvm::orc::ThreadSafeModule(std::move(generated->module),
                                                                  std::move(generated->context)))) {
