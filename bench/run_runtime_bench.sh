@@ -6,9 +6,10 @@
 # runtime_gbench and runtime_driver with -j2, then runs, in order: the Google Benchmark
 # timings (registry lookups, sync dispatch on 1 and 2 threads) and the driver's figures
 # (session creation, memory per idle session, dispatch latency, notifications, TTL expiry),
-# then the steady-state dispatch rate (every session's history full), and finally the
-# lookups and dispatches again with glibc's malloc on transparent huge pages
-# (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, a deployment setting; docs/benchmarks.md).
+# then the steady-state dispatch rate (every session's history full), one by one and through
+# dispatch_many, per backend, and finally the lookups and dispatches again with glibc's malloc
+# on transparent huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, a deployment setting;
+# docs/benchmarks.md), with the steady-state latency of the JIT.
 # Each figure line carries the 1-minute load average when it was taken: the machine is shared.
 set -euo pipefail
 
@@ -40,11 +41,24 @@ echo "== creation, memory, latency, notifications, TTL (runtime_driver)"
 echo
 echo "== steady state: sync dispatch once every session's history is full (runtime_driver)"
 "$build_dir/bench/runtime_driver" steady --threads=1 --dispatches=1000000
-"$build_dir/bench/runtime_driver" steady --threads=2
+for backend in interp jit cpp; do
+  echo "-- $backend"
+  "$build_dir/bench/runtime_driver" steady --threads=2 --backend=$backend
+  "$build_dir/bench/runtime_driver" steady --threads=2 --backend=$backend --batch=64
+done
 echo
 echo "== the same lookups and dispatches with malloc on transparent huge pages"
 GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$build_dir/bench/runtime_gbench" --benchmark_min_time=2 \
   --benchmark_counters_tabular=true
-GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$build_dir/bench/runtime_driver" steady --threads=2
+for backend in interp jit cpp; do
+  echo "-- $backend"
+  GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$build_dir/bench/runtime_driver" steady --threads=2 \
+    --backend=$backend
+  GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$build_dir/bench/runtime_driver" steady --threads=2 \
+    --backend=$backend --batch=64
+done
+echo "-- JIT latency once every history is full"
+GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$build_dir/bench/runtime_driver" latency --backend=jit \
+  --warm=100
 echo
 echo "== done: $(uptime)"

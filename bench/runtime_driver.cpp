@@ -4,12 +4,14 @@
 // the interpreter), so one cannot warm or pollute another:
 //   create   sessions started per second (Runtime::start, 1 and 2 caller threads)
 //   memory   RSS delta per idle session (from /proc/self/statm), with --big sessions
-//   latency  p50/p99/p99.9 of one synchronous `counter.increment` to a random session
+//   latency  p50/p99/p99.9 of one synchronous `counter.increment` to a random session, after
+//            --warm actions per session (default 1; --warm=<history size>: the steady state)
 //   steady   sync dispatches/s to random sessions once every session's history is full (each
 //            session first gets --warm dispatches): the steady state of a long-running
 //            server, where the Google Benchmark loop mostly sees histories still growing.
 //            With --threads=1 and a fixed --dispatches it is deterministic, for valgrind's
-//            cachegrind (run it twice with different --dispatches and subtract).
+//            cachegrind (run it twice with different --dispatches and subtract). --batch=N:
+//            the same dispatches handed to Runtime::dispatch_many N at a time.
 //   notify   subscription notifications per second, one subscriber per session, --rounds
 //            increments per session (default 5) by sync dispatch from --threads callers, then
 //            as many by broadcast; for cachegrind, run it twice with different --rounds and
@@ -17,8 +19,8 @@
 //   ttl      time to expire --big idle sessions, and RSS before, during and after
 // Usage: runtime_driver [create|memory|latency|notify|ttl|steady|all] [--sessions=N] [--big=N]
 //        [--backend=interp|jit|cpp] [--history=N] [--warm=N] [--dispatches=N] [--threads=N]
-//        [--rounds=N] [--workload=PATH]. Defaults: all, 100,000 sessions, 1,000,000 for memory and
-//        ttl.
+//        [--batch=N] [--rounds=N] [--workload=PATH]. Defaults: all, 100,000 sessions, 1,000,000 for
+//        memory and ttl.
 #include <malloc.h>
 
 #include <algorithm>
@@ -53,6 +55,7 @@ struct Options {
   std::size_t dispatches = 2'000'000;  // steady: timed dispatches, all threads together
   std::size_t threads = 2;             // steady, notify (its dispatch part)
   std::size_t rounds = 5;              // notify: increments per session, in each part
+  std::size_t batch = 1;               // steady: dispatches per dispatch_many call (1: dispatch)
 };
 
 sessproc::RuntimeConfig config_for(const Options& o, std::size_t sessions) {
@@ -151,8 +154,12 @@ void bench_latency(const std::shared_ptr<const sessproc::Module>& module, const 
   auto runtime = make_runtime(module, config_for(o, o.sessions));
   start_all(*runtime, ids, 0, ids.size());
   bench::Rng rng(42);
-  const std::size_t warmup = ids.size();
-  for (std::size_t i = 0; i < warmup; ++i) (void)runtime->dispatch(ids[i], "counter.increment");
+  // One action per session by default (histories still growing while timed); --warm=N gives
+  // each session N first, in rounds, so that --warm=<history size> times the steady state.
+  const std::size_t warm = o.warm.value_or(1);
+  for (std::size_t round = 0; round < warm; ++round) {
+    for (const auto& id : ids) (void)runtime->dispatch(id, "counter.increment");
+  }
   const std::size_t samples = std::max<std::size_t>(1000, 5 * ids.size());
   std::vector<std::int64_t> ns(samples);
   std::size_t failures = 0;
@@ -168,8 +175,10 @@ void bench_latency(const std::shared_ptr<const sessproc::Module>& module, const 
   auto at = [&](double q) {
     return static_cast<double>(ns[static_cast<std::size_t>(q * (samples - 1))]);
   };
-  auto how = fmt::format("{} timed sync dispatches from 1 thread, random sessions of {}", samples,
-                         ids.size());
+  auto how = fmt::format(
+      "{} timed sync dispatches from 1 thread, random sessions of {}, each "
+      "warmed by {}",
+      samples, ids.size(), warm);
   report("sync dispatch latency p50", at(0.50), "ns", how);
   report("sync dispatch latency p99", at(0.99), "ns", how);
   report("sync dispatch latency p99.9", at(0.999), "ns", how);
@@ -308,16 +317,36 @@ void bench_steady(const std::shared_ptr<const sessproc::Module>& module, const O
   split(o.threads, o.dispatches, [&](std::size_t t, std::size_t from, std::size_t to) {
     bench::Rng rng(0x5eed + t);
     std::size_t failed = 0;
-    for (std::size_t i = from; i < to; ++i) {
-      char buf[16];
-      auto result =
-          runtime->dispatch(bench::write_id(rng.below(ids.size()), buf), "counter.increment");
-      if (!result || !result->changed) ++failed;
+    if (o.batch <= 1) {
+      for (std::size_t i = from; i < to; ++i) {
+        char buf[16];
+        auto result =
+            runtime->dispatch(bench::write_id(rng.below(ids.size()), buf), "counter.increment");
+        if (!result || !result->changed) ++failed;
+      }
+    } else {
+      // The same random dispatches, handed to dispatch_many --batch at a time.
+      struct IdBuffer {
+        char bytes[16];
+      };
+      std::vector<IdBuffer> buffers(o.batch);
+      std::vector<sessproc::DispatchRequest> requests(o.batch);
+      for (std::size_t i = from; i < to; i += o.batch) {
+        const std::size_t count = std::min(o.batch, to - i);
+        for (std::size_t k = 0; k < count; ++k) {
+          requests[k].session_id = bench::write_id(rng.below(ids.size()), buffers[k].bytes);
+          requests[k].action = sessproc::Action{"counter.increment", {}, {}};
+        }
+        for (const auto& result : runtime->dispatch_many(std::span(requests.data(), count))) {
+          if (!result || !result->changed) ++failed;
+        }
+      }
     }
     failures += failed;
   });
   const double seconds = seconds_since(t0);
-  report(fmt::format("steady sync dispatch, {} thread(s)", o.threads),
+  report(o.batch > 1 ? fmt::format("steady dispatch_many of {}, {} thread(s)", o.batch, o.threads)
+                     : fmt::format("steady sync dispatch, {} thread(s)", o.threads),
          static_cast<double>(o.dispatches) / seconds, "dispatches/s",
          fmt::format("{} random sync dispatches over {} sessions, each warmed by {}, history {}",
                      o.dispatches, ids.size(), warm, config.history_size));
@@ -344,6 +373,8 @@ Options parse(int argc, char** argv) {
       o.dispatches = std::stoul(a.substr(13));
     } else if (a.rfind("--rounds=", 0) == 0) {
       o.rounds = std::max<std::size_t>(1, std::stoul(a.substr(9)));
+    } else if (a.rfind("--batch=", 0) == 0) {
+      o.batch = std::max<std::size_t>(1, std::stoul(a.substr(8)));
     } else if (a.rfind("--threads=", 0) == 0) {
       o.threads = std::max<std::size_t>(1, std::stoul(a.substr(10)));
     } else if (a.rfind("--", 0) != 0) {

@@ -112,6 +112,9 @@ class RuntimeCore {
   // The timers found `s` idle past its TTL (timers' lock held): expired with others in batches.
   void note_expiring(std::shared_ptr<Session> s);
 
+  // Runtime::dispatch of an id hashed beforehand (dispatch_many hashes each id once).
+  std::expected<DispatchResult, Error> dispatch(const Registry::Key& key, Action&& action);
+
   // ----- actions (owner only) --------------------------------------------------------------
   std::expected<DispatchResult, Error> apply(Session& s, Action& action, AsyncGroup* group);
   // Applies a debounced action held for slice `pos` if generation still matches.

@@ -90,8 +90,10 @@ class History {
   // Starts loading the record the next `record` overwrites (once the ring is full, the line
   // was last written one full round of actions ago and is rarely still in the cache).
   void prefetch_next() const {
-    if (size_ == capacity_ && ring_) __builtin_prefetch(&ring_[start_], 1);
+    if (const void* next = next_slot()) __builtin_prefetch(next, 1);
   }
+  // The record the next `record` overwrites, or null while the ring is still filling.
+  const void* next_slot() const { return size_ == capacity_ && ring_ ? &ring_[start_] : nullptr; }
 
   // Oldest first.
   std::vector<HistoryEntry> entries() const {

@@ -48,6 +48,10 @@ class SliceValue {
   virtual ~SliceValue() = default;
   // Approximate heap bytes of this value, for session_stats(); 0 if unknown.
   virtual std::size_t memory_bytes() const { return 0; }
+  // Asks the CPU for the memory this value points to (not the object itself), for a batch of
+  // dispatches that loads the next sessions while it applies the current one. A hint: no
+  // effect on behaviour.
+  virtual void prefetch() const {}
 };
 using SliceState = std::shared_ptr<const SliceValue>;
 

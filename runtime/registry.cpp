@@ -129,6 +129,16 @@ Session* Registry::find_pinned(std::string_view id, const Guard& guard) const {
   return probe(shard_of(k), k, true);
 }
 
+Session* Registry::find_pinned(const Key& key, const Guard& guard) const {
+  if (key.id.empty() || key.id.size() > kMaxId || !guard.active()) return nullptr;
+  return probe(shard_of(key), key, true);
+}
+
+void Registry::prefetch(const Key& key) const {
+  const Table* t = shard_of(key).table.load(std::memory_order_acquire);
+  __builtin_prefetch(&t->slots[key.hash & t->mask]);
+}
+
 std::shared_ptr<Session> Registry::find(std::string_view id) const {
   Guard guard = pin();
   Session* s = find_pinned(id, guard);

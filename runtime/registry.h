@@ -40,11 +40,23 @@ class Registry {
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
 
+  // The hashed form of an id, computed once per call.
+  struct Key {
+    std::string_view id;
+    std::uint64_t hash = 0;
+    std::uint64_t tag = 0;     // (hash << 8) | (length + 2): never 0 (empty) or 1 (removed)
+    std::uint64_t words[2]{};  // the first 16 bytes, zero-padded
+  };
+  static Key make_key(std::string_view id);
+
   // A pin: sessions found while it is held stay valid (not freed) until it is released.
   Guard pin() const { return epochs_.pin(); }
   // The session with this id or null; valid while `guard` is held. No reference is taken.
   Session* find_pinned(std::string_view id, const Guard& guard) const;
+  Session* find_pinned(const Key& key, const Guard& guard) const;
   std::shared_ptr<Session> find(std::string_view id) const;
+  // Starts loading the slot line where the key's id would be (a hint; reads no slot).
+  void prefetch(const Key& key) const;
   bool contains(std::string_view id) const;
   // Inserts unless the id is taken; false on a duplicate.
   bool insert(const std::shared_ptr<Session>& session);
@@ -68,14 +80,6 @@ class Registry {
     }
   }
 
-  // The hashed form of an id, computed once per call.
-  struct Key {
-    std::string_view id;
-    std::uint64_t hash = 0;
-    std::uint64_t tag = 0;     // (hash << 8) | (length + 2): never 0 (empty) or 1 (removed)
-    std::uint64_t words[2]{};  // the first 16 bytes, zero-padded
-  };
-
  private:
   struct Slot {
     std::atomic<std::uint64_t> tag{0};
@@ -98,7 +102,6 @@ class Registry {
     std::vector<std::unique_ptr<Table>> tables;  // the current one last
   };
 
-  static Key make_key(std::string_view id);
   Shard& shard_of(const Key& k) const { return shards_[(k.hash >> 40) & (count_ - 1)]; }
   // Reader: the slot's session for `k`, or null. Retries while writers change the shard.
   Session* probe(const Shard& sh, const Key& k, bool may_deref) const;

@@ -52,7 +52,13 @@ std::expected<DispatchResult, Error> Runtime::dispatch_json(std::string_view id,
 // clock read, no telemetry work unless a handler listens, and the action applied on the
 // caller's thread when the session is idle.
 std::expected<DispatchResult, Error> Runtime::dispatch(std::string_view id, Action action) {
-  RuntimeCore& core = *core_;
+  return core_->dispatch(Registry::make_key(id), std::move(action));
+}
+
+std::expected<DispatchResult, Error> RuntimeCore::dispatch(const Registry::Key& key,
+                                                           Action&& action) {
+  RuntimeCore& core = *this;
+  const std::string_view id = key.id;
   if (auto ok = validate_action(action); !ok) return std::unexpected(ok.error());
   const bool timed = core.telemetry.enabled(EventKind::session_dispatch) ||
                      core.telemetry.enabled(EventKind::session_communication_error);
@@ -62,7 +68,7 @@ std::expected<DispatchResult, Error> Runtime::dispatch(std::string_view id, Acti
     return std::unexpected(make_error(Errc::shutting_down));
   }
   Registry::Guard pin = core.registry.pin();
-  Session* s = core.registry.find_pinned(id, pin);
+  Session* s = core.registry.find_pinned(key, pin);
   if (!s) {
     pin.reset();
     auto missing = session_or_error(core, id, "dispatch");

@@ -125,6 +125,9 @@ struct SessionHotFields {
   // Sizes the owner keeps up to date for session_stats(), read from any thread.
   std::atomic<std::uint32_t> extras_bytes_{0};
   std::atomic<std::uint32_t> history_bytes_{0};
+  // Where the next action's history record goes (History::next_slot), for other threads'
+  // prefetch_state: a hint, maybe stale, never dereferenced.
+  std::atomic<const void*> history_next_{nullptr};
   // The current slice handles, in the session itself: a reducer reads its slice one load
   // after the session, not two. The owner reads them freely and swaps them under view_lock_.
   SliceHandles slices_;
@@ -206,6 +209,21 @@ class Session final : private SessionHotFields,
   }
   // Owner: asks for the history line the next action will overwrite (a write, at the end).
   void prefetch_history() const { history_.prefetch_next(); }
+  // Any thread, for a caller that will dispatch to this session shortly: asks for the lines of
+  // its slice states and of the history record the action will write (`deep`: the states'
+  // contents, SliceValue::prefetch, once the states themselves are in the cache). Under the
+  // view lock, so the handles cannot be swapped and freed meanwhile.
+  void prefetch_state(bool deep) const {
+    ViewLock lock(*this);
+    for (const auto& handle : slices_) {
+      if (deep) {
+        handle->prefetch();
+      } else {
+        __builtin_prefetch(handle.get());
+      }
+    }
+    if (!deep) __builtin_prefetch(history_next_.load(std::memory_order_relaxed), 1);
+  }
 
   // ----- scheduling ------------------------------------------------------------------------
   bool try_claim() {
@@ -250,6 +268,7 @@ class Session final : private SessionHotFields,
   void record_history(std::string_view type, Value&& payload, Value&& meta, Clock::time_point at,
                       Outcome outcome, std::optional<Errc> error) {
     history_.record(type, std::move(payload), std::move(meta), at, outcome, error);
+    history_next_.store(history_.next_slot(), std::memory_order_relaxed);
     const auto bytes = static_cast<std::uint32_t>(history_.memory_bytes());
     if (bytes != history_bytes_.load(std::memory_order_relaxed))
       history_bytes_.store(bytes, std::memory_order_relaxed);
