@@ -135,6 +135,7 @@ std::expected<DispatchResult, Error> RuntimeCore::apply(Session& s, Action& acti
   // The caller stamped the activity (dispatch, cast): the history reuses that time, so an
   // action costs no clock read here.
   if (config.history_size != 0) s.prefetch_history();
+  s.prefetch_slices();
   RouteTargets targets;
   auto record = [&](Outcome outcome, std::optional<Errc> error) {
     if (config.history_size == 0) return;

@@ -48,10 +48,11 @@ class SliceValue {
   virtual ~SliceValue() = default;
   // Approximate heap bytes of this value, for session_stats(); 0 if unknown.
   virtual std::size_t memory_bytes() const { return 0; }
-  // Asks the CPU for the memory this value points to (not the object itself), for a batch of
-  // dispatches that loads the next sessions while it applies the current one. A hint: no
-  // effect on behaviour.
-  virtual void prefetch() const {}
+  // Where this value's own data lives on the heap, if elsewhere than the object itself (the
+  // interpreter's record), else null. The session keeps it beside the handle, so that an
+  // action can ask the CPU for both at once instead of one after the other. Never
+  // dereferenced by the runtime: a hint with no effect on behaviour.
+  virtual const void* data_address() const { return nullptr; }
 };
 using SliceState = std::shared_ptr<const SliceValue>;
 

@@ -3,9 +3,9 @@
 //
 // Design decision: with many sessions, a dispatch spends most of its time waiting on memory,
 // in a chain where each load needs the one before: the registry slot, then the session, then
-// its slice states, then their contents. One call cannot overlap those waits, but a batch can
-// overlap them across requests (software pipelining): a few requests ahead of the one being
-// applied, each stage asks for the next link of a later request's chain, so that by the time
+// its slice states, then the records they point to. One call cannot overlap those waits, but a
+// batch can overlap them across requests (software pipelining): a few requests ahead of the one
+// being applied, each stage asks for the next link of a later request's chain, so that by the time
 // a request is applied its lines are in the cache. The applying itself is exactly dispatch(),
 // so a batch cannot behave differently from the same calls one by one; the stages only read,
 // and only under the locks any reader takes.
@@ -19,11 +19,13 @@ namespace {
 
 // How far ahead of the applied request each stage works. Each stage needs the line the stage
 // before asked for, and a gap of two requests (a few hundred nanoseconds of work) is about
-// one memory round trip.
+// one memory round trip. The records could be asked for together with their handles, from
+// the session's hints (Session::prefetch_slices), but that measured slower here than a stage
+// of their own (probably: one stage then asks for more lines than the core keeps in flight).
 constexpr std::size_t kSlotAhead = 8;     // the registry slot of the id
 constexpr std::size_t kSessionAhead = 6;  // find the session; its hot lines
-constexpr std::size_t kStateAhead = 4;    // its slice states
-constexpr std::size_t kContentAhead = 2;  // what the slice states point to
+constexpr std::size_t kStateAhead = 4;    // its slice states; the history slot
+constexpr std::size_t kDataAhead = 2;     // what the slice states point to
 constexpr std::size_t kRing = 16;  // requests in flight: keys and sessions by index modulo this
 static_assert(kRing > kSlotAhead);
 
@@ -61,7 +63,7 @@ std::vector<std::expected<DispatchResult, Error>> Runtime::dispatch_many(
     if (i + kSlotAhead < n) hash(i + kSlotAhead);
     if (i + kSessionAhead < n) find(i + kSessionAhead);
     if (Session* s = ahead(i, kStateAhead)) s->prefetch_state(false);
-    if (Session* s = ahead(i, kContentAhead)) s->prefetch_state(true);
+    if (Session* s = ahead(i, kDataAhead)) s->prefetch_state(true);
     results.push_back(core.dispatch(keys[i % kRing], std::move(requests[i].action)));
   }
   return results;

@@ -64,7 +64,10 @@ void Session::commit(SliceChanges& changes) {
   std::shared_ptr<const StateData> seen;  // released outside the lock
   {
     ViewLock lock(*this);
-    for (auto& c : changes) slices_[c.pos].swap(c.state);
+    for (auto& c : changes) {
+      slices_[c.pos].swap(c.state);
+      note_slice_data(c.pos);
+    }
     seen.swap(published_);
   }
 }

@@ -106,7 +106,16 @@ struct SessionHotFields {
         last_activity_(now),
         core_(&core),
         history_(history_size),
-        slices_(published_->slices) {}
+        slices_(published_->slices) {
+    for (std::size_t pos = 0; pos < slices_.size(); ++pos) note_slice_data(pos);
+  }
+  // Updates the hint of slice `pos` from its handle (the owner, under view_lock_ once others
+  // can see the session).
+  void note_slice_data(std::size_t pos) {
+    if (pos < StateData::kInlineSlices) {
+      slice_data_[pos] = slices_[pos] ? slices_[pos]->data_address() : nullptr;
+    }
+  }
   const TypePlan* type_;  // the owner reads it freely and writes it under view_lock_
   // The state as readers last saw it: made from slices_ when someone asks (snapshot()) and
   // dropped when an action changes a slice, so an action that nobody watches allocates no
@@ -131,6 +140,9 @@ struct SessionHotFields {
   // The current slice handles, in the session itself: a reducer reads its slice one load
   // after the session, not two. The owner reads them freely and swaps them under view_lock_.
   SliceHandles slices_;
+  // Per inline slice, SliceValue::data_address of its handle, kept with the handles: an
+  // action prefetches both together, one memory round trip instead of two.
+  const void* slice_data_[StateData::kInlineSlices] = {};
 };
 // They start the session object. Session is not aligned to a line: an over-aligned object
 // costs malloc's memalign, whose trimmed-off remainders made an idle session take 666 bytes
@@ -193,6 +205,10 @@ class Session final : private SessionHotFields,
       type_ = &type;
       previous.swap(slices_);
       slices_ = state->slices;
+      for (std::size_t pos = 0; pos < StateData::kInlineSlices; ++pos) {
+        slice_data_[pos] = nullptr;
+        if (pos < slices_.size()) note_slice_data(pos);
+      }
       published_.swap(state);
     }
     // The previous plan, slices and state are released outside the lock.
@@ -209,15 +225,29 @@ class Session final : private SessionHotFields,
   }
   // Owner: asks for the history line the next action will overwrite (a write, at the end).
   void prefetch_history() const { history_.prefetch_next(); }
+  // Owner: asks for the slice states an action will read, the handles and their data
+  // together.
+  void prefetch_slices() const {
+    for (std::size_t pos = 0; pos < slices_.size(); ++pos) {
+      __builtin_prefetch(slices_[pos].get());
+      if (pos < StateData::kInlineSlices && slice_data_[pos]) {
+        __builtin_prefetch(slice_data_[pos]);
+        __builtin_prefetch(static_cast<const char*>(slice_data_[pos]) + 64);
+      }
+    }
+  }
   // Any thread, for a caller that will dispatch to this session shortly: asks for the lines of
   // its slice states and of the history record the action will write (`deep`: the states'
-  // contents, SliceValue::prefetch, once the states themselves are in the cache). Under the
+  // data, SliceValue::data_address, once the states themselves are in the cache). Under the
   // view lock, so the handles cannot be swapped and freed meanwhile.
   void prefetch_state(bool deep) const {
     ViewLock lock(*this);
     for (const auto& handle : slices_) {
       if (deep) {
-        handle->prefetch();
+        if (const void* data = handle->data_address()) {
+          __builtin_prefetch(data);
+          __builtin_prefetch(static_cast<const char*>(data) + 64);
+        }
       } else {
         __builtin_prefetch(handle.get());
       }

@@ -130,15 +130,6 @@ class Value {
   // The identity of the heap object (for "unchanged" checks); null for scalars.
   const void* identity() const { return is_heap() ? obj_ : nullptr; }
 
-  // Asks the CPU for the heap object's first two lines (a record's header and its first
-  // fields), for a caller that reads this value shortly. A hint: reads nothing.
-  void prefetch() const {
-    if (!is_heap()) return;
-    const auto* bytes = reinterpret_cast<const char*>(obj_);
-    __builtin_prefetch(bytes);
-    __builtin_prefetch(bytes + 64);
-  }
-
  private:
   void retain() const {
     if (is_heap()) obj_->refs.fetch_add(1, std::memory_order_relaxed);

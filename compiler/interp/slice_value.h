@@ -11,7 +11,7 @@ class InterpSlice final : public SliceValue {
  public:
   explicit InterpSlice(stdlib::Value record) : record(std::move(record)) {}
   std::size_t memory_bytes() const override { return sizeof(InterpSlice); }
-  void prefetch() const override { record.prefetch(); }
+  const void* data_address() const override { return record.identity(); }
   const stdlib::Value record;
 };
 
