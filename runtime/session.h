@@ -109,6 +109,14 @@ struct SessionHotFields {
         slices_(published_->slices) {
     for (std::size_t pos = 0; pos < slices_.size(); ++pos) note_slice_data(pos);
   }
+  // Asks for the first two lines of slice `pos`'s data, from its hint (none past the inline
+  // slices). The owner, or anyone under view_lock_.
+  void prefetch_slice_data(std::size_t pos) const {
+    if (pos < StateData::kInlineSlices && slice_data_[pos]) {
+      __builtin_prefetch(slice_data_[pos]);
+      __builtin_prefetch(static_cast<const char*>(slice_data_[pos]) + 64);
+    }
+  }
   // Updates the hint of slice `pos` from its handle (the owner, under view_lock_ once others
   // can see the session).
   void note_slice_data(std::size_t pos) {
@@ -230,26 +238,20 @@ class Session final : private SessionHotFields,
   void prefetch_slices() const {
     for (std::size_t pos = 0; pos < slices_.size(); ++pos) {
       __builtin_prefetch(slices_[pos].get());
-      if (pos < StateData::kInlineSlices && slice_data_[pos]) {
-        __builtin_prefetch(slice_data_[pos]);
-        __builtin_prefetch(static_cast<const char*>(slice_data_[pos]) + 64);
-      }
+      prefetch_slice_data(pos);
     }
   }
   // Any thread, for a caller that will dispatch to this session shortly: asks for the lines of
   // its slice states and of the history record the action will write (`deep`: the states'
-  // data, SliceValue::data_address, once the states themselves are in the cache). Under the
-  // view lock, so the handles cannot be swapped and freed meanwhile.
+  // data, from the hints). Under the view lock, so that handles and hints are not being
+  // swapped meanwhile.
   void prefetch_state(bool deep) const {
     ViewLock lock(*this);
-    for (const auto& handle : slices_) {
+    for (std::size_t pos = 0; pos < slices_.size(); ++pos) {
       if (deep) {
-        if (const void* data = handle->data_address()) {
-          __builtin_prefetch(data);
-          __builtin_prefetch(static_cast<const char*>(data) + 64);
-        }
+        prefetch_slice_data(pos);
       } else {
-        __builtin_prefetch(handle.get());
+        __builtin_prefetch(slices_[pos].get());
       }
     }
     if (!deep) __builtin_prefetch(history_next_.load(std::memory_order_relaxed), 1);
