@@ -29,15 +29,14 @@ SlicePath locate_path(const TypePlan& type, std::string_view path) {
   return where;
 }
 
-Error no_slice_error(std::string_view path) {
-  return make_error(Errc::invalid_selector, std::string(path),
-                    fmt::format("no slice {}", path.substr(0, path.find('.'))));
-}
-
-std::expected<Value, Error> select_in_slice(const TypePlan& type, std::uint32_t pos,
-                                            const SliceState& slice, std::string_view field,
-                                            std::string_view path) {
-  auto selected = type.module().select(type.slices[pos], slice, field);
+std::expected<Value, Error> select_located(const TypePlan& type, std::span<const SliceState> slices,
+                                           SlicePath where, std::string_view path) {
+  if (where.pos == SlicePath::npos || where.pos >= slices.size()) {
+    return std::unexpected(make_error(Errc::invalid_selector, std::string(path),
+                                      fmt::format("no slice {}", path.substr(0, path.find('.')))));
+  }
+  auto selected =
+      type.module().select(type.slices[where.pos], slices[where.pos], path.substr(where.field_at));
   if (!selected && selected.error().code == Errc::invalid_selector) {
     selected.error().subject = std::string(path);
   }
@@ -53,10 +52,9 @@ std::expected<Value, Error> StateSnapshot::select(std::string_view path) const {
   if (path.empty()) return to_json();
   if (!data_)
     return std::unexpected(make_error(Errc::invalid_selector, std::string(path), "no state"));
-  const SlicePath where = locate_path(*data_->type, path);
-  if (where.pos == SlicePath::npos) return std::unexpected(no_slice_error(path));
-  return select_in_slice(*data_->type, where.pos, data_->slices[where.pos],
-                         path.substr(where.field_at), path);
+  const TypePlan& type = *data_->type;
+  return select_located(type, {data_->slices.data(), data_->slices.size()}, locate_path(type, path),
+                        path);
 }
 
 std::vector<std::string> StateSnapshot::slice_names() const {

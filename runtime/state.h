@@ -50,11 +50,8 @@ class StateSnapshot {
 
 // What StateSnapshot does, over a state's parts: for the owner, who has the type and the slice
 // handles at hand and no reason to build a shareable snapshot (runtime/subscriptions.h, on
-// every action of a watched session). `path` is only the subject of an invalid_selector error.
+// every action of a watched session).
 Value state_to_json(const TypePlan& type, std::span<const SliceState> slices);
-std::expected<Value, Error> select_in_slice(const TypePlan& type, std::uint32_t pos,
-                                            const SliceState& slice, std::string_view field,
-                                            std::string_view path);
 // Where a path selector reads: its slice's position (npos if no such slice) and where the
 // path inside that slice starts ("count" of "counter.count"; the path's end if none). An offset,
 // not a view, so that it stays valid when the string holding the path moves.
@@ -64,6 +61,9 @@ struct SlicePath {
   std::uint32_t field_at = 0;
 };
 SlicePath locate_path(const TypePlan& type, std::string_view path);
-Error no_slice_error(std::string_view path);
+// Selects the non-empty `path`, located beforehand as `where`, from the slices; a path whose
+// slice is not there is invalid_selector ("no slice ...").
+std::expected<Value, Error> select_located(const TypePlan& type, std::span<const SliceState> slices,
+                                           SlicePath where, std::string_view path);
 
 }  // namespace sessproc

@@ -56,10 +56,7 @@ std::expected<Value, Error> SubscriptionList::select(const Entry& e, const TypeP
   const std::string* path = e.selector.path();
   if (!path) return e.selector(snapshot());
   if (path->empty()) return state_to_json(type, slices);
-  if (e.where.pos == SlicePath::npos || e.where.pos >= slices.size())
-    return std::unexpected(no_slice_error(*path));
-  return select_in_slice(type, e.where.pos, slices[e.where.pos],
-                         std::string_view(*path).substr(e.where.field_at), *path);
+  return select_located(type, slices, e.where, *path);
 }
 
 void SubscriptionList::insert_sorted(Entry e) {
