@@ -51,7 +51,8 @@ struct Options {
   std::string workload = bench::default_workload_path();
   std::string backend = "interp";
   std::optional<std::size_t> history;  // RuntimeConfig::history_size; unset = its default
-  std::optional<std::size_t> warm;     // steady: dispatches per session first; unset = history
+  std::optional<std::size_t> warm;     // steady, latency: actions per session first; unset = the
+                                       // history size (steady), 1 (latency)
   std::size_t dispatches = 2'000'000;  // steady: timed dispatches, all threads together
   std::size_t threads = 2;             // steady, notify (its dispatch part)
   std::size_t rounds = 5;              // notify: increments per session, in each part
@@ -98,6 +99,14 @@ void start_all(Runtime& runtime, const std::vector<std::string>& ids, std::size_
       fmt::print(stderr, "error: start {}: {}\n", ids[i], sessproc::message(started.error()));
       std::exit(1);
     }
+  }
+}
+
+// Gives every session `rounds` increments, round robin: an order that leaves none of them in
+// the cache, as a long-running server's sessions are.
+void warm_up(Runtime& runtime, const std::vector<std::string>& ids, std::size_t rounds) {
+  for (std::size_t round = 0; round < rounds; ++round) {
+    for (const auto& id : ids) (void)runtime.dispatch(id, "counter.increment");
   }
 }
 
@@ -155,11 +164,9 @@ void bench_latency(const std::shared_ptr<const sessproc::Module>& module, const 
   start_all(*runtime, ids, 0, ids.size());
   bench::Rng rng(42);
   // One action per session by default (histories still growing while timed); --warm=N gives
-  // each session N first, in rounds, so that --warm=<history size> times the steady state.
+  // each session N first, so that --warm=<history size> times the steady state.
   const std::size_t warm = o.warm.value_or(1);
-  for (std::size_t round = 0; round < warm; ++round) {
-    for (const auto& id : ids) (void)runtime->dispatch(id, "counter.increment");
-  }
+  warm_up(*runtime, ids, warm);
   const std::size_t samples = std::max<std::size_t>(1000, 5 * ids.size());
   std::vector<std::int64_t> ns(samples);
   std::size_t failures = 0;
@@ -307,11 +314,7 @@ void bench_steady(const std::shared_ptr<const sessproc::Module>& module, const O
   const std::size_t warm = o.warm.value_or(config.history_size);
   auto runtime = make_runtime(module, config);
   start_all(*runtime, ids, 0, ids.size());
-  // Round-robin warm-up: every session gets `warm` actions, in an order that leaves none of
-  // them in the cache.
-  for (std::size_t round = 0; round < warm; ++round) {
-    for (const auto& id : ids) (void)runtime->dispatch(id, "counter.increment");
-  }
+  warm_up(*runtime, ids, warm);
   std::atomic<std::size_t> failures{0};
   const auto t0 = Clock::now();
   split(o.threads, o.dispatches, [&](std::size_t t, std::size_t from, std::size_t to) {
