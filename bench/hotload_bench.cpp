@@ -10,15 +10,17 @@
 //             of the shop, half of them changed, under 2 threads of synchronous dispatches;
 //             then how long until the JIT code runs (on_jit_ready) and until every session
 //             followed (the `module.migrate` event). --eager: the JIT compiles before
-//             compile_module returns (jit_in_background = false), for comparison
+//             compile_module returns (jit_in_background = false), for comparison. The loads
+//             compile on a loader::ModuleCompiler's kept thread, as sessd does;
+//             --thread-per-compile: through compile_module, a new thread each, for comparison
 //   memory    RSS per loaded module version (each kept alive by a held snapshot, its JIT code
 //             compiled), and RSS before/after --reloads reloads (each version gets an action,
 //             which starts its JIT compile, and the next reload waits for that compile;
 //             --no-jit-wait: it does not, and versions replaced before their turn are not
 //             compiled; how many were is reported)
 // Usage: hotload_bench [phases|front|load|memory|all] [--sessions=N] [--timed=N] [--reloads=N]
-//        [--versions=N] [--rounds=N] [--eager] [--no-jit-wait]. Defaults: all, 10,000 sessions, 200
-//        timed loads, 1,000 reloads, 100 held versions, 20 rounds.
+//        [--versions=N] [--rounds=N] [--eager] [--no-jit-wait] [--thread-per-compile]. Defaults:
+//        all, 10,000 sessions, 200 timed loads, 1,000 reloads, 100 held versions, 20 rounds.
 #include <malloc.h>
 #include <time.h>
 
@@ -30,6 +32,7 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -61,7 +64,8 @@ struct Options {
   std::size_t versions = 100;
   std::size_t rounds = 20;
   bool eager = false;
-  bool jit_wait = true;  // memory: each reload waits for its JIT compile
+  bool jit_wait = true;             // memory: each reload waits for its JIT compile
+  bool thread_per_compile = false;  // load: compile_module instead of a ModuleCompiler
 };
 
 void report(const std::string& name, double value, const std::string& unit,
@@ -122,8 +126,9 @@ struct Compiled {
   std::shared_ptr<JitReady> ready;
 };
 
-// What sessd does for `PUT /admin/modules/shop`.
-Compiled compile_shop(const std::vector<loader::SourceFile>& files, bool eager) {
+// What sessd does for `PUT /admin/modules/shop` (with a compiler: on its kept thread).
+Compiled compile_shop(const std::vector<loader::SourceFile>& files, bool eager,
+                      loader::ModuleCompiler* compiler = nullptr) {
   auto ready = std::make_shared<JitReady>();
   loader::LoadOptions options;
   options.backend = loader::Backend::jit;
@@ -136,7 +141,8 @@ Compiled compile_shop(const std::vector<loader::SourceFile>& files, bool eager) 
     ready->at = Clock::now();
     ready->cv.notify_all();
   };
-  auto module = loader::compile_module(files, options);
+  auto module =
+      compiler ? compiler->compile(files, options) : loader::compile_module(files, options);
   if (!module) {
     fmt::print(stderr, "error: {}\n", module.error().rendered);
     std::exit(1);
@@ -306,10 +312,12 @@ void bench_load(const Options& o) {
   }
   std::vector<double> total_ms, compile_ms, load_ms, code_ms;
   std::size_t jit_failed = 0;
+  std::optional<loader::ModuleCompiler> compiler;
+  if (!o.thread_per_compile) compiler.emplace();
   const auto t_all = Clock::now();
   for (std::size_t i = 0; i < o.timed; ++i) {
     const auto t0 = Clock::now();
-    auto compiled = compile_shop(files, o.eager);
+    auto compiled = compile_shop(files, o.eager, compiler ? &*compiler : nullptr);
     const auto t1 = Clock::now();
     must(runtime->load(compiled.module), "reload");
     const auto t2 = Clock::now();
@@ -331,8 +339,9 @@ void bench_load(const Options& o) {
   const double seconds = std::chrono::duration<double>(Clock::now() - t_all).count();
   stop = true;
   for (auto& th : load_threads) th.join();
-  const auto how = fmt::format("{} loads of examples/shop{}, {} sessions, 2 threads dispatching",
-                               o.timed, o.eager ? " (JIT eager)" : "", ids.size());
+  const auto how = fmt::format("{} loads of examples/shop{}{}, {} sessions, 2 threads dispatching",
+                               o.timed, o.eager ? " (JIT eager)" : "",
+                               o.thread_per_compile ? " (a thread per compile)" : "", ids.size());
   report("hot load p50 (compile_module + load)", percentile(total_ms, 0.5), "ms", how);
   report("hot load p99", percentile(total_ms, 0.99), "ms", how);
   report("  compile_module p50", percentile(compile_ms, 0.5), "ms", how);
@@ -447,12 +456,15 @@ int main(int argc, char** argv) {
       o.eager = true;
     } else if (std::strcmp(a, "--no-jit-wait") == 0) {
       o.jit_wait = false;
+    } else if (std::strcmp(a, "--thread-per-compile") == 0) {
+      o.thread_per_compile = true;
     } else if (a[0] != '-') {
       o.what = a;
     } else {
       fmt::print(stderr,
                  "usage: hotload_bench [phases|front|load|memory|all] [--sessions=N] [--timed=N] "
-                 "[--reloads=N] [--versions=N] [--rounds=N] [--eager] [--no-jit-wait]\n");
+                 "[--reloads=N] [--versions=N] [--rounds=N] [--eager] [--no-jit-wait] "
+                 "[--thread-per-compile]\n");
       return 2;
     }
   }

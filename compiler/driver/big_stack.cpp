@@ -1,7 +1,5 @@
-// big_stack.cpp: a joinable pthread with a chosen stack size.
+// big_stack.cpp: a joinable pthread with a chosen stack size, made per call or kept.
 #include "compiler/driver/big_stack.h"
-
-#include <pthread.h>
 
 namespace sessproc::driver {
 namespace {
@@ -17,19 +15,65 @@ void* run_job(void* argument) {
   return nullptr;
 }
 
+// A joinable thread running `entry(argument)` on a stack of `stack_bytes`; false if none.
+bool start_thread(pthread_t& thread, std::size_t stack_bytes, void* (*entry)(void*),
+                  void* argument) {
+  pthread_attr_t attributes;
+  if (pthread_attr_init(&attributes) != 0) return false;
+  bool started = pthread_attr_setstacksize(&attributes, stack_bytes) == 0 &&
+                 pthread_create(&thread, &attributes, entry, argument) == 0;
+  pthread_attr_destroy(&attributes);
+  return started;
+}
+
 }  // namespace
 
 int run_on_big_stack(const std::function<int()>& body, std::size_t stack_bytes) {
   Job job{&body};
-  pthread_attr_t attributes;
-  if (pthread_attr_init(&attributes) != 0) return body();
   pthread_t thread;
-  bool started = pthread_attr_setstacksize(&attributes, stack_bytes) == 0 &&
-                 pthread_create(&thread, &attributes, run_job, &job) == 0;
-  pthread_attr_destroy(&attributes);
-  if (!started) return body();
+  if (!start_thread(thread, stack_bytes, run_job, &job)) return body();
   pthread_join(thread, nullptr);
   return job.result;
+}
+
+BigStackThread::BigStackThread(std::size_t stack_bytes) {
+  started_ = start_thread(thread_, stack_bytes, serve, this);
+}
+
+BigStackThread::~BigStackThread() {
+  if (!started_) return;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  pthread_join(thread_, nullptr);
+}
+
+int BigStackThread::run(const std::function<int()>& body) {
+  if (!started_) return body();
+  std::lock_guard caller(callers_);
+  std::unique_lock lock(mu_);
+  job_ = &body;
+  cv_.notify_all();
+  cv_.wait(lock, [&] { return job_ == nullptr; });
+  return result_;
+}
+
+void* BigStackThread::serve(void* self) {
+  auto& t = *static_cast<BigStackThread*>(self);
+  std::unique_lock lock(t.mu_);
+  for (;;) {
+    t.cv_.wait(lock, [&] { return t.job_ != nullptr || t.stopping_; });
+    if (t.job_ == nullptr) return nullptr;  // stopping, and no job left
+    const std::function<int()>* job = t.job_;
+    lock.unlock();
+    const int result = (*job)();
+    lock.lock();
+    t.result_ = result;
+    t.job_ = nullptr;
+    t.cv_.notify_all();
+  }
 }
 
 }  // namespace sessproc::driver

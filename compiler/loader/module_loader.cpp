@@ -4,6 +4,7 @@
 #include "compiler/jit/compile_thread.h"
 
 #include <exception>
+#include <functional>
 #include <optional>
 
 #include <fmt/format.h>
@@ -110,17 +111,20 @@ Result compile_here(std::span<const SourceFile> files, const LoadOptions& option
   driver::Compilation compilation({.werror = options.werror});
   for (const auto& file : files) compilation.add(file.path, file.text);
   bool clean = compilation.check();
-  if (!clean || !compilation.checked()) return std::unexpected(diagnostics_failure(compilation));
+  const auto& checked = compilation.checked();
+  if (!clean || !checked) return std::unexpected(diagnostics_failure(compilation));
   auto ir = std::make_shared<const ir::Module>(
-      ir::lower(compilation.program(), *compilation.checked(), compilation.sources()));
+      ir::lower(compilation.program(), *checked, compilation.sources()));
   return make_backend(std::move(ir), options);
 }
 
-}  // namespace
-
-Result compile_module(std::span<const SourceFile> files, const LoadOptions& options) {
+// compile_here on a big-stack thread (run_on_big_stack or a kept one), every exception
+// turned into an internal failure.
+template <typename RunOnBigStack>
+Result compile_guarded(std::span<const SourceFile> files, const LoadOptions& options,
+                       RunOnBigStack&& run) {
   std::optional<Result> result;
-  driver::run_on_big_stack([&] {
+  run([&] {
     try {
       result.emplace(compile_here(files, options));
     } catch (const std::exception& e) {
@@ -133,6 +137,22 @@ Result compile_module(std::span<const SourceFile> files, const LoadOptions& opti
   });
   if (!result) return std::unexpected(internal_failure("internal error: the compiler did not run"));
   return std::move(*result);
+}
+
+}  // namespace
+
+Result compile_module(std::span<const SourceFile> files, const LoadOptions& options) {
+  return compile_guarded(files, options,
+                         [](const std::function<int()>& body) { driver::run_on_big_stack(body); });
+}
+
+ModuleCompiler::ModuleCompiler() : thread_(std::make_unique<driver::BigStackThread>()) {}
+
+ModuleCompiler::~ModuleCompiler() = default;
+
+Result ModuleCompiler::compile(std::span<const SourceFile> files, const LoadOptions& options) {
+  return compile_guarded(files, options,
+                         [this](const std::function<int()>& body) { thread_->run(body); });
 }
 
 void finish_background_compiles() {

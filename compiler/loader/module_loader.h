@@ -21,6 +21,9 @@
 namespace sessproc::jit {
 class Engine;  // compiler/jit/engine.h
 }
+namespace sessproc::driver {
+class BigStackThread;  // compiler/driver/big_stack.h
+}
 
 namespace sessproc::loader {
 
@@ -66,6 +69,24 @@ struct LoadFailure {
 
 std::expected<std::shared_ptr<const Module>, LoadFailure> compile_module(
     std::span<const SourceFile> files, const LoadOptions& options);
+
+// compile_module for a process that compiles again and again (sessd's hot loads): the same
+// pipeline and results, on one big-stack thread kept for this object instead of a thread made
+// per call, which on a busy machine starts the compile milliseconds sooner (BigStackThread).
+// Thread-safe; compiles run one at a time, in the order they were asked for.
+class ModuleCompiler {
+ public:
+  ModuleCompiler();
+  ~ModuleCompiler();  // waits for a compile in progress
+  ModuleCompiler(const ModuleCompiler&) = delete;
+  ModuleCompiler& operator=(const ModuleCompiler&) = delete;
+
+  std::expected<std::shared_ptr<const Module>, LoadFailure> compile(
+      std::span<const SourceFile> files, const LoadOptions& options);
+
+ private:
+  std::unique_ptr<driver::BigStackThread> thread_;
+};
 
 // Stops the JIT's background compiles (the compile in progress finishes; modules still
 // waiting stay on the interpreter). Call it before the program exits if it loaded modules

@@ -10,6 +10,8 @@
 #include <functional>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "compiler/driver/big_stack.h"
 #include "compiler/driver/commands.h"
@@ -163,6 +165,38 @@ TEST_CASE("the big stack thread returns the body's result") {
   // Deep enough to overflow a default 8 MiB stack in a debug build.
   std::function<int(int)> depth = [&](int n) { return n == 0 ? 0 : 1 + depth(n - 1); };
   CHECK(run_on_big_stack([&] { return depth(200000); }) == 200000);
+}
+
+TEST_CASE("a kept big stack thread runs every caller's body, deep ones included") {
+  std::function<int(int)> depth = [&](int n) { return n == 0 ? 0 : 1 + depth(n - 1); };
+  BigStackThread thread;
+  const auto caller = std::this_thread::get_id();
+  std::thread::id ran_on;
+  CHECK(thread.run([&] {
+    ran_on = std::this_thread::get_id();
+    return depth(200000);
+  }) == 200000);
+  CHECK(ran_on != caller);
+  // The same thread serves later calls, and two callers at once each get their own result.
+  std::vector<std::thread::id> seen(2);
+  std::vector<int> results(2);
+  std::vector<std::thread> callers;
+  callers.reserve(2);
+  for (int t = 0; t < 2; ++t) {
+    callers.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        results[t] += thread.run([&, t, i] {
+          seen[t] = std::this_thread::get_id();
+          return depth(1000 * t + i);
+        });
+      }
+    });
+  }
+  for (auto& c : callers) c.join();
+  CHECK(results[0] == 49 * 50 / 2);
+  CHECK(results[1] == 50 * 1000 + 49 * 50 / 2);
+  CHECK(seen[0] == ran_on);
+  CHECK(seen[1] == ran_on);
 }
 
 }  // namespace sessproc::driver

@@ -153,5 +153,32 @@ TEST_CASE("loader: no files and syntax errors fail without crashing") {
   CHECK_FALSE(module.error().diagnostics.empty());
 }
 
+TEST_CASE("loader: a ModuleCompiler compiles as compile_module does, for callers on two threads") {
+  ModuleCompiler compiler;
+  std::vector<SourceFile> good{{"counter.reducer", kCounter}};
+  std::vector<SourceFile> bad{
+      {"bad.reducer", "reducer r {\n  state { n: int = 0; }\n  on \"x\" { n += stp; }\n}\n"}};
+  const std::string expected_failure =
+      compile_module(bad, {.backend = Backend::interp}).error().rendered;
+  auto compile_both = [&] {
+    auto module = compiler.compile(good, {.backend = Backend::interp, .module_name = "shop"});
+    auto failed = compiler.compile(bad, {.backend = Backend::interp});
+    bool ok = module.has_value() && (*module)->name() == "shop" && !failed.has_value() &&
+              failed.error().rendered == expected_failure;
+    if (ok) {
+      auto reduced = (*module)->reduce(0, (*module)->initial_state(0), "add", action("add", 4));
+      ok = reduced && (*module)->to_json(0, reduced->state) == sessproc::Value({{"count", 4}});
+    }
+    return ok;
+  };
+  auto other = std::async(std::launch::async, [&] {
+    bool all = true;
+    for (int i = 0; i < 5; ++i) all = compile_both() && all;
+    return all;
+  });
+  for (int i = 0; i < 5; ++i) CHECK(compile_both());
+  CHECK(other.get());
+}
+
 }  // namespace
 }  // namespace sessproc::loader

@@ -52,8 +52,10 @@ std::expected<Value, std::string> read_config_file(const std::string& path) {
   return v;
 }
 
+// Every compile (the start-up loads and each hot load) runs on one compiler thread of its own.
 server::CompileFn make_compile(loader::Backend backend) {
-  return [backend](std::span<const server::ModuleSource> files, const std::string& name)
+  auto compiler = std::make_shared<loader::ModuleCompiler>();
+  return [backend, compiler](std::span<const server::ModuleSource> files, const std::string& name)
              -> std::expected<std::shared_ptr<const Module>, server::CompileFailure> {
     std::vector<loader::SourceFile> sources;
     sources.reserve(files.size());
@@ -61,7 +63,7 @@ server::CompileFn make_compile(loader::Backend backend) {
     loader::LoadOptions options;
     options.backend = backend;
     options.module_name = name;
-    auto module = loader::compile_module(sources, options);
+    auto module = compiler->compile(sources, options);
     if (!module) {
       return std::unexpected(server::CompileFailure{
           module.error().rendered, module.error().diagnostics, module.error().internal});
