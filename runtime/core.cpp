@@ -251,17 +251,19 @@ std::expected<void, Error> RuntimeCore::terminate(std::string_view id) {
   auto s = registry.remove(id);
   if (!s) return std::unexpected(make_error(Errc::session_not_found, std::string(id)));
   reserved.fetch_sub(1);
+  // terminate is never a turn's own message: owning the session here means being inside it.
+  const bool nested = current_owner() == s.get();
   (void)run_sync<bool>(
       s,
-      [this](Session* owner) -> std::expected<bool, Error> {
-        if (owner) stop(*owner, false);
+      [this, nested](Session* owner) -> std::expected<bool, Error> {
+        if (owner) stop(*owner, false, nested);
         return true;
       },
       config.call_timeout, true);
   return {};
 }
 
-void RuntimeCore::stop(Session& s, bool expired) {
+void RuntimeCore::stop(Session& s, bool expired, bool nested) {
   if (s.stopped()) return;
   auto t0 = std::chrono::steady_clock::now();
   if (expired) {
@@ -272,9 +274,9 @@ void RuntimeCore::stop(Session& s, bool expired) {
   timers.unlink(&s);
   if (SessionExtras* x = s.extras_if()) {
     for (auto& task : x->tasks) task->cancel();
-    x->subscriptions.clear();
+    x->subscriptions.clear();  // in a notify: marks them, and the notify drops them after
   }
-  s.drop_extras();
+  if (!nested) s.drop_extras();
   telemetry.emit(EventKind::session_stop, since(t0), [&] {
     Value meta = session_meta(s);
     meta["reason"] = expired ? "ttl" : "terminate";

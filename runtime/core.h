@@ -104,7 +104,10 @@ class RuntimeCore {
   std::expected<void, Error> start(std::string_view id, std::string_view type, const Value& args);
   std::expected<void, Error> terminate(std::string_view id);
   // Owner only: stops the session (tasks cancelled, subscriptions dropped, TTL unlinked).
-  void stop(Session& s, bool expired);
+  // `nested`: called from inside the session's own turn (a sink or a telemetry handler of its
+  // action ended it), whose code up the stack still uses the extras: they are emptied, and
+  // freed with the session instead of here.
+  void stop(Session& s, bool expired, bool nested = false);
   void expire(const std::shared_ptr<Session>& s);  // the TTL came due (from the timers)
   void touch(Session& s) { s.touch(clock->coarse_now()); }
   // Fires due timers, then releases removed sessions no reader can still see.

@@ -164,7 +164,10 @@ std::expected<DispatchResult, Error> RuntimeCore::apply(Session& s, Action& acti
     if (group) group->mark_processed(std::nullopt);
     return DispatchResult{Outcome::unmatched, false};
   }
-  if (reduction.has_async) start_async(s, action, targets, reduction.changes, group);
+  // Not on a session that one of its own subscribers has just ended: nothing would hear it.
+  if (reduction.has_async && !s.stopped()) {
+    start_async(s, action, targets, reduction.changes, group);
+  }
   record(result->outcome, std::nullopt);
   if (group) group->mark_processed(std::nullopt);
   return result;

@@ -63,9 +63,16 @@ class SubscriptionList {
   std::size_t size() const;
   // Nothing to notify: the apply path skips notify altogether.
   bool empty() const { return subs_.empty() && pending_.empty(); }
+  // Inside a notify (a sink ended its session), entries only get marked: the loop is still
+  // walking them, and the running sink is one of them.
   void clear() {
-    subs_.clear();
     pending_.clear();
+    if (notifying_ > 0) {
+      for (auto& e : subs_) e.removed = true;
+      removed_ = subs_.size();
+      return;
+    }
+    subs_.clear();
     removed_ = 0;
   }
   std::size_t memory_bytes() const { return subs_.capacity() * sizeof(Entry); }

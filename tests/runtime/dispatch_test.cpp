@@ -272,3 +272,28 @@ TEST_CASE("a reducer cannot dispatch synchronously into its own session") {
   f.run();
   CHECK(f.at("s", "counter.count") == 2);
 }
+
+TEST_CASE("a telemetry handler may terminate the session whose action it hears of") {
+  Routing f;
+  REQUIRE(f.rt->start("other", "t"));
+  int heard = 0;
+  REQUIRE(
+      f.rt->attach("ender", {"reducer.fault", "session.dispatch"}, [&](const TelemetryEvent& e) {
+        ++heard;
+        if (e.name == "reducer.fault" && e.metadata["session_id"] == "r") {
+          CHECK(f.rt->terminate("r"));
+        }
+      }));
+  // The fault's event ends the session in the middle of its own action.
+  auto r = f.rt->dispatch("r", "math.div", 0);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == Errc::reducer_fault);
+  CHECK(f.rt->get_state("r").error().code == Errc::session_not_found);
+  CHECK(heard >= 1);
+  // The others go on, and a session under the same id starts afresh.
+  REQUIRE(f.rt->dispatch("other", "math.set", 3));
+  CHECK(f.at("other", "math.v") == 3);
+  REQUIRE(f.rt->start("r", "t"));
+  REQUIRE(f.rt->dispatch("r", "math.set", 4));
+  CHECK(f.at("r", "math.v") == 4);
+}

@@ -242,3 +242,27 @@ TEST_CASE("a path whose slice a hot load removed faults once and selects again o
   CHECK(side.got[4].second == 1);
   CHECK(f.at("s", "counter.count") == 20);
 }
+
+TEST_CASE("a sink may terminate its own session while being notified") {
+  Fixture f;
+  REQUIRE(f.rt->start("s", "app"));
+  REQUIRE(f.rt->start("t", "app"));
+  Recorder later;
+  int calls = 0;
+  // The first sink ends the session; the one after it must not run on a freed list.
+  REQUIRE(f.rt->subscribe("s", "counter.count", [&](std::string_view, const Value& v) {
+    ++calls;
+    if (v == 1) CHECK(f.rt->terminate("s"));
+  }));
+  REQUIRE(f.rt->subscribe("s", "counter.count", later.sink()));
+  auto r = f.rt->dispatch("s", "counter.increment");
+  CHECK(r.has_value());  // the action was applied before its subscribers heard of it
+  CHECK(calls == 2);
+  CHECK(later.got.size() == 1);  // the session stopped before the second sink's turn
+  CHECK_FALSE(f.rt->get_state("s").has_value());
+  // The runtime goes on: another session, and a new one under the same id.
+  REQUIRE(f.rt->dispatch("t", "counter.increment"));
+  REQUIRE(f.rt->start("s", "app"));
+  REQUIRE(f.rt->dispatch("s", "counter.increment"));
+  CHECK(f.rt->get_state("s", Selector("counter.count")).value() == 1);
+}
