@@ -251,12 +251,19 @@ std::expected<void, Error> RuntimeCore::terminate(std::string_view id) {
   auto s = registry.remove(id);
   if (!s) return std::unexpected(make_error(Errc::session_not_found, std::string(id)));
   reserved.fetch_sub(1);
-  // terminate is never a turn's own message: owning the session here means being inside it.
-  const bool nested = current_owner() == s.get();
+  // terminate is never a turn's own message: a thread that owns the session here is inside
+  // its turn (a sink or telemetry handler of its action, maybe through a synchronous call
+  // into another session). This thread is its owner, so it stops it now, leaving what the
+  // turn up the stack still uses. (A synchronous call would be refused as a call into a
+  // busy session and leave it registered nowhere and never stopped.)
+  if (OwnerScope::owns(s.get())) {
+    stop(*s, false, true);
+    return {};
+  }
   (void)run_sync<bool>(
       s,
-      [this, nested](Session* owner) -> std::expected<bool, Error> {
-        if (owner) stop(*owner, false, nested);
+      [this](Session* owner) -> std::expected<bool, Error> {
+        if (owner) stop(*owner, false);
         return true;
       },
       config.call_timeout, true);

@@ -266,3 +266,28 @@ TEST_CASE("a sink may terminate its own session while being notified") {
   REQUIRE(f.rt->dispatch("s", "counter.increment"));
   CHECK(f.rt->get_state("s", Selector("counter.count")).value() == 1);
 }
+
+TEST_CASE("a session ended by a sink of another session that its own sink called into") {
+  Fixture f;
+  REQUIRE(f.rt->start("a", "app"));
+  REQUIRE(f.rt->start("b", "app"));
+  Recorder later;
+  // a's sink dispatches into b (synchronously: b is idle), and b's sink ends a, whose turn is
+  // still running further up this thread's stack.
+  REQUIRE(f.rt->subscribe("a", "counter.count", [&](std::string_view, const Value& v) {
+    if (v == 1) CHECK(f.rt->dispatch("b", "counter.increment"));
+  }));
+  REQUIRE(f.rt->subscribe("a", "counter.count", later.sink()));
+  REQUIRE(f.rt->subscribe("b", "counter.count", [&](std::string_view, const Value& v) {
+    if (v == 1) CHECK(f.rt->terminate("a"));
+  }));
+  REQUIRE(f.rt->dispatch("a", "counter.increment"));
+  CHECK(later.got.size() == 1);  // only the value at subscribe: a stopped first
+  CHECK(f.rt->get_state("a").error().code == Errc::session_not_found);
+  CHECK(f.rt->get_state("b", Selector("counter.count")).value() == 1);
+  CHECK(f.rt->list_sessions() == std::vector<std::string>{"b"});
+  // The id is free again, and the new session starts afresh.
+  REQUIRE(f.rt->start("a", "app"));
+  REQUIRE(f.rt->dispatch("a", "counter.increment"));
+  CHECK(f.rt->get_state("a", Selector("counter.count")).value() == 1);
+}
