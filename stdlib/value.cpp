@@ -22,18 +22,26 @@ struct MapObject : HeapObject {
 };
 // The fields follow the object in the same allocation: a record is copied on an action's first
 // write to a slice state, and one allocation instead of two is most of that copy's cost.
+// A slice state's record also has room after its fields (kSliceStateRoom, claim_room).
 struct RecordObject : HeapObject {
-  RecordObject(ShapePtr s, std::size_t n)
-      : HeapObject(ValueKind::Record), shape(std::move(s)), count(n) {}
+  RecordObject(ShapePtr s, std::size_t n, bool with_room)
+      : HeapObject(ValueKind::Record),
+        room_free(with_room),
+        count(static_cast<std::uint32_t>(n)),
+        shape(std::move(s)) {}
+  bool room_free;  // allocated with room, not claimed yet
+  std::uint32_t count;
   ShapePtr shape;
-  std::size_t count;
 
   Value* fields() { return reinterpret_cast<Value*>(this + 1); }
+  void* room() { return fields() + count; }
 
   // An object for `n` fields, all nil.
   static RecordObject* allocate(ShapePtr shape, std::size_t n) {
-    void* memory = ::operator new(sizeof(RecordObject) + n * sizeof(Value));
-    auto* object = new (memory) RecordObject(std::move(shape), n);
+    const bool with_room = shape && shape->slice_state;
+    void* memory = ::operator new(sizeof(RecordObject) + n * sizeof(Value) +
+                                  (with_room ? kSliceStateRoom : 0));
+    auto* object = new (memory) RecordObject(std::move(shape), n, with_room);
     std::uninitialized_value_construct_n(object->fields(), n);
     return object;
   }
@@ -44,6 +52,9 @@ struct RecordObject : HeapObject {
   }
 };
 static_assert(sizeof(RecordObject) % alignof(Value) == 0, "the fields follow the object");
+static_assert(sizeof(RecordObject) % alignof(std::max_align_t) == 0 &&
+                  sizeof(Value) % alignof(std::max_align_t) == 0,
+              "the room after the fields is aligned for any object");
 
 bool key_less(const MapEntry& entry, std::string_view key) {
   return entry.first < key;
@@ -176,6 +187,14 @@ std::vector<Value>& Value::mutable_list() {
 std::vector<MapEntry>& Value::mutable_map() {
   if (!unique()) *this = sorted_map(as_map());
   return static_cast<MapObject*>(obj_)->entries;
+}
+
+void* Value::claim_room() {
+  if (kind_ != ValueKind::Record || !unique()) return nullptr;
+  auto* object = static_cast<RecordObject*>(obj_);
+  if (!object->room_free) return nullptr;
+  object->room_free = false;
+  return object->room();
 }
 
 std::span<Value> Value::mutable_fields() {

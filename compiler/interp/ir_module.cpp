@@ -131,7 +131,7 @@ class IrModule final : public Module {
         info.schema.push_back(FieldInfo{slice.fields[f].name, m.types.print(slice.fields[f].type),
                                         stdlib::to_json(out.value.fields()[f])});
       }
-      initial_.push_back(std::make_shared<const InterpSlice>(std::move(out.value)));
+      initial_.push_back(slice_state(std::move(out.value)));
       slices_.push_back(std::move(info));
       tables_.push_back(std::move(tables));
     }
@@ -187,7 +187,7 @@ class IrModule final : public Module {
           break;
       }
       if (working.identity() == input.identity()) return Reduced{state, true};
-      return Reduced{std::make_shared<const InterpSlice>(std::move(working)), true};
+      return Reduced{slice_state(std::move(working)), true};
     }
     return Reduced{state, false};
   }
@@ -242,7 +242,7 @@ class IrModule final : public Module {
     }
     for (std::size_t i = 0; i < states.size(); ++i) {
       if (working[i].identity() != record_of(states[i]).identity()) {
-        states[i] = std::make_shared<const InterpSlice>(std::move(working[i]));
+        states[i] = slice_state(std::move(working[i]));
       }
     }
     return {};
@@ -299,7 +299,7 @@ class IrModule final : public Module {
     const ir::Module& m = *ir_;
     auto value = stdlib::from_json(json, m.types, m.slices[slice].state_type, m.slices[slice].name);
     if (!value) return std::unexpected(make_error(Errc::invalid_argument, {}, value.error()));
-    return std::make_shared<const InterpSlice>(std::move(*value));
+    return slice_state(std::move(*value));
   }
 
  private:

@@ -12,8 +12,15 @@ class InterpSlice final : public SliceValue {
   explicit InterpSlice(stdlib::Value record) : record(std::move(record)) {}
   std::size_t memory_bytes() const override { return sizeof(InterpSlice); }
   const void* data_address() const override { return record.identity(); }
-  const stdlib::Value record;
+  // Never changed once made (handles are shared as const). Not const only so that a handle
+  // kept in its record's room can hand its reference back when it ends (slice_value.cpp).
+  stdlib::Value record;
 };
+
+// The handle of a new state. When the record is a slice state's, held only here, the handle
+// (the InterpSlice and its reference counts) is put in the record's room
+// (stdlib::kSliceStateRoom): one allocation for a changed state instead of two.
+SliceState slice_state(stdlib::Value record);
 
 // The record behind a handle made by this backend.
 inline const stdlib::Value& record_of(const SliceState& state) {

@@ -48,6 +48,10 @@ stdlib::TypeRef ModuleLowerer::type(check::TypeId id) {
     case check::TypeKind::Record: {
       out.kind = stdlib::TypeKind::Record;
       auto shape = std::make_shared<stdlib::RecordShape>();
+      // A slice's state: its records come with room for the handle that wraps a new state.
+      for (const auto& reducer : checked.reducers) {
+        if (reducer.state_type.index == id.index) shape->slice_state = true;
+      }
       for (const auto& field : node.fields) {
         shape->names.push_back(field.name);
         out.field_types.push_back(type(field.type));

@@ -3,12 +3,15 @@
 // of every action.
 #include <doctest/doctest.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "compiler/interp/interp.h"
+#include "compiler/interp/slice_value.h"
 #include "compiler/jit/jit.h"
 #include "stdlib/value.h"
 #include "tests/compiler/module_fixtures.h"
@@ -60,6 +63,60 @@ TEST_CASE("values: a record made from a range copies it; an empty record has no 
 
 // A slice with more action types than the module shell scans before it switches to a table;
 // each type must reach its own handler, in both backends, and an unknown one none.
+TEST_CASE("values: a slice state's record has room for its handle, claimed once, when unshared") {
+  auto state_shape = std::make_shared<RecordShape>(RecordShape{{"n", "list"}});
+  state_shape->slice_state = true;
+  const ShapePtr shape = state_shape;
+  Value record = Value::record(shape, {Value::integer(1), Value::list({Value::integer(2)})});
+  {
+    Value shared = record;
+    CHECK(record.claim_room() == nullptr);  // another reference could still see the room
+  }
+  void* room = record.claim_room();
+  REQUIRE(room != nullptr);
+  CHECK(reinterpret_cast<std::uintptr_t>(room) % alignof(std::max_align_t) == 0);
+  CHECK(static_cast<const char*>(room) >= static_cast<const char*>(record.identity()));
+  CHECK(record.claim_room() == nullptr);  // once
+  // A copy made on write is a new record, with room of its own; other shapes have none.
+  Value copy = record;
+  copy.mutable_fields()[0] = Value::integer(5);
+  CHECK(copy.claim_room() != nullptr);
+  Value plain = Value::record(shape_of({"n"}), {Value::integer(1)});
+  CHECK(plain.claim_room() == nullptr);
+  CHECK(Value::integer(3).claim_room() == nullptr);
+}
+
+TEST_CASE("interp: a state's handle in its record's room lets the record outlive it") {
+  auto state_shape = std::make_shared<RecordShape>(RecordShape{{"n", "items"}});
+  state_shape->slice_state = true;
+  Value items = Value::list({Value::string("kept")});
+  Value record = Value::record(ShapePtr(state_shape), {Value::integer(4), items});
+  const void* at = record.identity();
+  SliceState handle = interp::slice_state(std::move(record));
+  REQUIRE(handle);
+  CHECK(interp::record_of(handle).identity() == at);  // the same record: no copy
+  CHECK(handle->data_address() == at);
+  Value outlives = interp::record_of(handle);
+  std::weak_ptr<const SliceValue> weak = handle;
+  SliceState second = handle;
+  handle.reset();
+  CHECK(interp::record_of(second).fields()[0].as_int() == 4);
+  second.reset();
+  CHECK(weak.expired());
+  // No handle is left (the slice itself ends with the last weak reference); the record, and
+  // so the room, lives on while a value holds it (ASan would see a room freed too early).
+  CHECK(outlives.fields()[0].as_int() == 4);
+  CHECK(outlives.fields()[1].as_list()[0].as_string() == "kept");
+  weak.reset();
+  outlives = Value();
+  CHECK(items.as_list().size() == 1);
+  // A record that is shared when wrapped gets a handle of its own.
+  Value shared = Value::record(ShapePtr(state_shape), {Value::integer(1), Value()});
+  Value other = shared;
+  SliceState separate = interp::slice_state(shared);
+  CHECK(interp::record_of(separate).identity() == other.identity());
+}
+
 TEST_CASE("module shell: many action types each reach their handler (interp and jit)") {
   std::string program = "reducer r {\n  state { last: int = 0; }\n";
   constexpr int kTypes = 20;
