@@ -2,42 +2,19 @@
 #include "compiler/driver/big_stack.h"
 
 namespace sessproc::driver {
-namespace {
 
-struct Job {
-  const std::function<int()>* body;
-  int result = 0;
-};
-
-void* run_job(void* argument) {
-  auto* job = static_cast<Job*>(argument);
-  job->result = (*job->body)();
-  return nullptr;
-}
-
-// A joinable thread running `entry(argument)` on a stack of `stack_bytes`; false if none.
-bool start_thread(pthread_t& thread, std::size_t stack_bytes, void* (*entry)(void*),
-                  void* argument) {
-  pthread_attr_t attributes;
-  if (pthread_attr_init(&attributes) != 0) return false;
-  bool started = pthread_attr_setstacksize(&attributes, stack_bytes) == 0 &&
-                 pthread_create(&thread, &attributes, entry, argument) == 0;
-  pthread_attr_destroy(&attributes);
-  return started;
-}
-
-}  // namespace
-
+// A thread made for the one call, and joined.
 int run_on_big_stack(const std::function<int()>& body, std::size_t stack_bytes) {
-  Job job{&body};
-  pthread_t thread;
-  if (!start_thread(thread, stack_bytes, run_job, &job)) return body();
-  pthread_join(thread, nullptr);
-  return job.result;
+  BigStackThread thread(stack_bytes);
+  return thread.run(body);
 }
 
 BigStackThread::BigStackThread(std::size_t stack_bytes) {
-  started_ = start_thread(thread_, stack_bytes, serve, this);
+  pthread_attr_t attributes;
+  if (pthread_attr_init(&attributes) != 0) return;
+  started_ = pthread_attr_setstacksize(&attributes, stack_bytes) == 0 &&
+             pthread_create(&thread_, &attributes, serve, this) == 0;
+  pthread_attr_destroy(&attributes);
 }
 
 BigStackThread::~BigStackThread() {

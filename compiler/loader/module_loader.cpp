@@ -4,7 +4,6 @@
 #include "compiler/jit/compile_thread.h"
 
 #include <exception>
-#include <functional>
 #include <optional>
 
 #include <fmt/format.h>
@@ -118,13 +117,12 @@ Result compile_here(std::span<const SourceFile> files, const LoadOptions& option
   return make_backend(std::move(ir), options);
 }
 
-// compile_here on a big-stack thread (run_on_big_stack or a kept one), every exception
+// compile_here on a big-stack thread (one made for the call or a kept one), every exception
 // turned into an internal failure.
-template <typename RunOnBigStack>
 Result compile_guarded(std::span<const SourceFile> files, const LoadOptions& options,
-                       RunOnBigStack&& run) {
+                       driver::BigStackThread& thread) {
   std::optional<Result> result;
-  run([&] {
+  thread.run([&] {
     try {
       result.emplace(compile_here(files, options));
     } catch (const std::exception& e) {
@@ -142,8 +140,8 @@ Result compile_guarded(std::span<const SourceFile> files, const LoadOptions& opt
 }  // namespace
 
 Result compile_module(std::span<const SourceFile> files, const LoadOptions& options) {
-  return compile_guarded(files, options,
-                         [](const std::function<int()>& body) { driver::run_on_big_stack(body); });
+  driver::BigStackThread thread;
+  return compile_guarded(files, options, thread);
 }
 
 ModuleCompiler::ModuleCompiler() : thread_(std::make_unique<driver::BigStackThread>()) {}
@@ -151,8 +149,7 @@ ModuleCompiler::ModuleCompiler() : thread_(std::make_unique<driver::BigStackThre
 ModuleCompiler::~ModuleCompiler() = default;
 
 Result ModuleCompiler::compile(std::span<const SourceFile> files, const LoadOptions& options) {
-  return compile_guarded(files, options,
-                         [this](const std::function<int()>& body) { thread_->run(body); });
+  return compile_guarded(files, options, *thread_);
 }
 
 void finish_background_compiles() {
