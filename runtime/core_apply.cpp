@@ -40,8 +40,9 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Act
   const Module& module = type.module();
   const SliceHandles& before = s.slices();
   bool deferred = false;
+  SliceMask changed_in_place = 0;
   for (const RouteTarget& t : targets) {
-    const HandlerInfo* h = type.handler(t.pos, t.type);
+    const HandlerInfo* h = t.handler ? t.handler : type.handler(t.pos, t.type);
     if (!h) continue;  // the module lists every type a slice handles
     if (h->async) out.has_async = true;
     if (honour_rates && h->rate != RateLimit::none && h->has_on) {
@@ -82,9 +83,18 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Act
     }
     const SliceState& current = earlier ? earlier->state : before[t.pos];
     const std::uint32_t slice = type.slices[t.pos];
+    // One slice and no async handler (which would start from the state as it was): a state
+    // nobody else holds may be changed where it lies, with readers held off meanwhile.
+    const bool in_place = targets.size() == 1 && !h->async && type.plan->in_place;
     std::expected<Reduced, Error> r;
     try {
-      r = module.reduce(slice, current, t.type, action);
+      std::optional<std::expected<Reduced, Error>> exclusive;
+      if (in_place) {
+        exclusive = s.with_exclusive_slice(t.pos, [&](const SliceState& mine) {
+          return module.reduce_in_place(slice, mine, t.type, action);
+        });
+      }
+      r = exclusive ? std::move(*exclusive) : module.reduce(slice, current, t.type, action);
     } catch (const std::exception& e) {
       r = std::unexpected(make_error(Errc::reducer_fault, {}, e.what()));
     } catch (...) {
@@ -104,6 +114,10 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Act
     }
     if (!r->handled) continue;
     handled = true;
+    if (!r->state) {  // kept (reduce_in_place)
+      if (r->changed_in_place) changed_in_place |= slice_bit(t.pos);
+      continue;
+    }
     if (r->state != current) {
       if (earlier) {
         earlier->state = std::move(r->state);
@@ -112,15 +126,16 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Act
       }
     }
   }
-  DispatchResult result{deferred ? Outcome::deferred : Outcome::applied, !changes.empty()};
-  if (!changes.empty()) {
+  const bool changed_any = !changes.empty() || changed_in_place != 0;
+  DispatchResult result{deferred ? Outcome::deferred : Outcome::applied, changed_any};
+  if (changed_any) {
     if (deferred) result.outcome = Outcome::applied;
-    s.commit(changes);
+    if (!changes.empty()) s.commit(changes);
     SessionExtras* x = s.extras_if();
     if (x && !x->subscriptions.empty()) {
       // The changes name the slices that changed: subscribers re-select only from those, in
       // place (no state object, no count shared with other sessions; subscriptions.h).
-      SliceMask changed = 0;
+      SliceMask changed = changed_in_place;
       for (const auto& c : changes) changed |= slice_bit(c.pos);
       const SliceHandles& now = s.slices();
       x->subscriptions.notify(s.type(), {now.data(), now.size()}, changed,
@@ -208,7 +223,7 @@ void RuntimeCore::start_async(Session& s, const Action& action, const RouteTarge
     return s.slices()[pos];
   };
   for (const RouteTarget& t : targets) {
-    const HandlerInfo* h = type.handler(t.pos, t.type);
+    const HandlerInfo* h = t.handler ? t.handler : type.handler(t.pos, t.type);
     if (!h || !h->async) continue;
     if (group && group->cancelled()) return;
     auto& tasks = s.extras().tasks;

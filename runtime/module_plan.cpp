@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/router.h"
+
 namespace sessproc {
 
 namespace {
@@ -62,6 +64,7 @@ std::expected<std::shared_ptr<const ModulePlan>, Error> ModulePlan::build(
   if (!module) return std::unexpected(bad("the module is null"));
   auto plan = std::make_shared<ModulePlan>();
   plan->module = module;
+  plan->in_place = module->reduces_in_place();
   plan->generation = generation;
   const auto slices = module->slices();
   const auto types = module->session_types();
@@ -127,6 +130,7 @@ std::expected<std::shared_ptr<const ModulePlan>, Error> ModulePlan::build(
       }
       tp.slices.push_back(static_cast<std::uint32_t>(s));
     }
+    tp.routes = ActionRouter::resolve(tp);
     plan->types.push_back(std::move(tp));
   }
   // StateData points at its TypePlan, whose address is now stable.

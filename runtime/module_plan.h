@@ -26,6 +26,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include "runtime/module.h"
+#include "runtime/router.h"
 #include "runtime/small_string_map.h"
 
 namespace sessproc {
@@ -74,6 +75,8 @@ struct TypePlan {
   SmallStringMap<std::vector<std::uint32_t>> by_prefix;  // prefix -> positions in `slices`
   std::vector<std::uint32_t> catch_all;                  // positions of catch-all slices
   SmallStringMap<std::uint32_t> by_name;                 // slice name -> position
+  // Full action type -> the slices that handle it, for actions without meta (router.h).
+  SmallStringMap<std::vector<CachedTarget>> routes;
 
   const SlicePlan& slice(std::uint32_t pos) const;
   const Module& module() const;
@@ -88,6 +91,7 @@ struct ModulePlan {
   std::vector<SlicePlan> slices;
   std::vector<TypePlan> types;   // never resized after build: TypePlan addresses are stable
   std::uint64_t generation = 0;  // this version is the nth load of the module's name
+  bool in_place = false;         // Module::reduces_in_place(), asked once
 
   // `generation` is given by the loader (hot_load.cpp).
   static std::expected<std::shared_ptr<const ModulePlan>, Error> build(

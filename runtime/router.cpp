@@ -20,6 +20,14 @@ std::expected<void, Error> ActionRouter::route(const TypePlan& plan, const Actio
   out.clear();
   const std::string_view type = action.type;
   if (type.empty()) return std::unexpected(bad("the action type is empty"));
+  if (action.meta.is_null() || (action.meta.is_object() && action.meta.empty())) {
+    if (auto cached = plan.routes.find(type); cached != plan.routes.end()) {
+      for (const CachedTarget& t : cached->second) {
+        out.push_back({t.pos, type.substr(t.strip), t.handler});
+      }
+      return {};
+    }
+  }
   const auto npos = static_cast<std::uint32_t>(plan.slices.size());
 
   // Most actions carry no meta: skip both lookups then.
@@ -90,6 +98,31 @@ std::expected<void, Error> ActionRouter::route(const TypePlan& plan, const Actio
     }
   }
   return {};
+}
+
+SmallStringMap<std::vector<CachedTarget>> ActionRouter::resolve(const TypePlan& plan) {
+  SmallStringMap<std::vector<CachedTarget>> routes;
+  auto add = [&](std::string type) {
+    if (routes.contains(type)) return;
+    const Action action{type, Value(), Value()};
+    RouteTargets targets;
+    if (!route(plan, action, targets)) return;  // an invalid type keeps its error, uncached
+    std::vector<CachedTarget> kept;
+    for (const RouteTarget& t : targets) {
+      if (const HandlerInfo* h = plan.handler(t.pos, t.type)) {
+        kept.push_back({t.pos, static_cast<std::uint32_t>(type.size() - t.type.size()), h});
+      }
+    }
+    routes.emplace(std::move(type), std::move(kept));
+  };
+  for (std::uint32_t pos = 0; pos < plan.slices.size(); ++pos) {
+    const SlicePlan& slice = plan.slice(pos);
+    for (const auto& [handled, info] : slice.handlers) {
+      if (slice.prefix) add(fmt::format("{}.{}", *slice.prefix, handled));
+      add(handled);  // a catch-all's type, or a dotless type that every slice sees
+    }
+  }
+  return routes;
 }
 
 }  // namespace sessproc

@@ -17,14 +17,28 @@
 
 #include "runtime/action.h"
 #include "runtime/error.h"
+#include "runtime/small_string_map.h"
 
 namespace sessproc {
 
 struct TypePlan;
 
+struct HandlerInfo;
+
 struct RouteTarget {
   std::uint32_t pos;      // position of the slice in the session type
   std::string_view type;  // the type this slice sees (a view into the action)
+  // The slice's handler of `type`, when routing already knows it (a cached route); null:
+  // look it up (TypePlan::handler), which may find none.
+  const HandlerInfo* handler = nullptr;
+};
+
+// A route resolved once per load (TypePlan::routes): a slice that handles the type, how many
+// bytes of the action's type to skip for the type it sees ("prefix." or none), and its handler.
+struct CachedTarget {
+  std::uint32_t pos;
+  std::uint32_t strip;
+  const HandlerInfo* handler;
 };
 
 // The targets of one action: up to 8 inline (no allocation per action), more on the heap.
@@ -64,9 +78,15 @@ class RouteTargets {
 
 class ActionRouter {
  public:
-  // Fills `out` (cleared first) with the targets in declared order.
+  // Fills `out` (cleared first) with the targets in declared order. An action without meta
+  // whose type some slice handles takes its route from `type.routes`, with the handlers:
+  // one lookup instead of a prefix split, a prefix lookup and a handler lookup per slice.
   static std::expected<void, Error> route(const TypePlan& type, const Action& action,
                                           RouteTargets& out);
+  // The routes `route` caches: every type some slice of `type` handles, written as an action
+  // without meta would carry it ("prefix.type", or the bare type that a catch-all slice or
+  // every slice sees), routed by the rules above once, keeping the slices that handle it.
+  static SmallStringMap<std::vector<CachedTarget>> resolve(const TypePlan& type);
 };
 
 }  // namespace sessproc

@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include <boost/container/small_vector.hpp>
@@ -191,6 +192,20 @@ class Session final : private SessionHotFields,
   }
   // Owner only: the current slice handles, read without the lock (only the owner writes them).
   const SliceHandles& slices() const { return slices_; }
+  // Owner only: `fn(handle)` on slice `pos`'s handle if this session holds the only reference
+  // to it, with every reader held off (view_lock_) until `fn` returns, so that `fn` may change
+  // the state behind the handle (Module::reduce_in_place); nullopt, without calling `fn`, if
+  // the handle is shared (a snapshot, a published view, the type's initial state).
+  template <class F>
+  auto with_exclusive_slice(std::uint32_t pos, F&& fn)
+      -> std::optional<std::invoke_result_t<F, const SliceState&>> {
+    ViewLock lock(*this);
+    // Other holders can only drop references while the lock is held, never take one: a count
+    // of 1 stays 1. The fence pairs with the release of the last other holder's decrement.
+    if (slices_[pos].use_count() != 1) return std::nullopt;
+    std::atomic_thread_fence(std::memory_order_acquire);
+    return fn(slices_[pos]);
+  }
   // The state with the plan that reads it, never torn across a hot load.
   StateSnapshot snapshot() const;
   // Owner only: installs the changed slices of an action, all at once for readers. On return

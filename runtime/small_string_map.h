@@ -5,15 +5,16 @@
 // small (a slice handles a handful of types, a session has a handful of prefixes). A
 // std::unordered_map pays a full hash of the key, a division by its prime bucket count and a
 // node hop on every action; a scan of a short vector that compares lengths first and then
-// bytes costs a fraction of that. Past kScanned entries a hash index over the vector takes
-// over, so a slice with hundreds of handlers stays O(1). Entries keep insertion order.
+// bytes costs a fraction of that. Past kScanned entries (the full action types of a session,
+// TypePlan::routes) an open-addressed index over the vector, with a hash of a few multiplies,
+// takes over, so a slice with hundreds of handlers stays O(1). Entries keep insertion order.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -55,25 +56,66 @@ class SmallStringMap {
   static constexpr std::size_t kScanned = 8;
 
   const_iterator lookup(std::string_view key) const {
-    if (entries_.size() > kScanned) {
-      auto at = index_.find(key);
-      return at == index_.end() ? end() : entries_.data() + at->second;
+    if (!slots_.empty()) {
+      for (std::size_t i = hash(key) & mask_;; i = (i + 1) & mask_) {
+        const std::uint32_t slot = slots_[i];
+        if (slot == 0) return end();
+        const value_type& e = entries_[slot - 1];
+        if (same(e.first, key)) return &e;
+      }
     }
     for (const value_type& e : entries_) {
-      if (e.first.size() == key.size() && std::memcmp(e.first.data(), key.data(), key.size()) == 0)
-        return &e;
+      if (same(e.first, key)) return &e;
     }
     return end();
   }
-  // The index's keys view the entries' strings: rebuilt whenever the vector may have moved.
+  static bool same(const std::string& a, std::string_view b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), b.size()) == 0;
+  }
+  // Every byte, 8 at a time (the last word overlapping), mixed by multiplication: the keys
+  // are action types and names of a few dozen bytes, where std::hash and a division by a
+  // prime bucket count cost several times the compare that follows.
+  static std::uint64_t hash(std::string_view key) {
+    std::uint64_t h = key.size() * 0x9E3779B97F4A7C15ULL;
+    auto mix = [&h](std::uint64_t word) { h = (h ^ word) * 0xFF51AFD7ED558CCDULL; };
+    const char* p = key.data();
+    std::size_t n = key.size();
+    if (n < 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, p, n);
+      mix(word);
+    } else {
+      for (; n > 8; n -= 8, p += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, 8);
+        mix(word);
+      }
+      std::uint64_t last;
+      std::memcpy(&last, key.data() + key.size() - 8, 8);
+      mix(last);
+    }
+    return h ^ (h >> 29);
+  }
+  // Past kScanned entries: an open-addressed table of entry positions + 1 (0: empty), at most
+  // half full, probed linearly. Rebuilt on every insertion (building only).
   void reindex() {
-    index_.clear();
+    slots_.clear();
+    mask_ = 0;
     if (entries_.size() <= kScanned) return;
-    for (std::size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].first, i);
+    std::size_t size = 16;
+    while (size < entries_.size() * 2) size *= 2;
+    slots_.assign(size, 0);
+    mask_ = size - 1;
+    for (std::size_t e = 0; e < entries_.size(); ++e) {
+      std::size_t i = hash(entries_[e].first) & mask_;
+      while (slots_[i] != 0) i = (i + 1) & mask_;
+      slots_[i] = static_cast<std::uint32_t>(e + 1);
+    }
   }
 
   std::vector<value_type> entries_;
-  std::unordered_map<std::string_view, std::size_t> index_;
+  std::vector<std::uint32_t> slots_;
+  std::size_t mask_ = 0;
 };
 
 }  // namespace sessproc

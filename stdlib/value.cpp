@@ -124,8 +124,7 @@ Value Value::record(ShapePtr shape, const Value* fields, std::size_t count) {
   return v;
 }
 
-void Value::release() {
-  if (!is_heap()) return;
+void Value::release_heap() {
   // The only reference is ours: nobody can take another one meanwhile, so no atomic
   // read-modify-write is needed to know that the object dies (the load pairs with the release
   // decrement of the thread that dropped the last other reference).

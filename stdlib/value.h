@@ -135,6 +135,8 @@ class Value {
   // Sets `key` in a map (inserting in order), copying the map first if it is shared.
   void map_set(std::string key, Value value);
 
+  // Whether this Value holds the only reference to its heap object (false for scalars).
+  bool sole_owner() const { return is_heap() && unique(); }
   // The identity of the heap object (for "unchanged" checks); null for scalars.
   const void* identity() const { return is_heap() ? obj_ : nullptr; }
 
@@ -148,7 +150,11 @@ class Value {
   void retain() const {
     if (is_heap()) obj_->refs.fetch_add(1, std::memory_order_relaxed);
   }
-  void release();
+  // Scalars own nothing: only a heap object's reference needs the out-of-line part.
+  void release() {
+    if (is_heap()) release_heap();
+  }
+  void release_heap();
   bool unique() const { return obj_->refs.load(std::memory_order_acquire) == 1; }
 
   ValueKind kind_;

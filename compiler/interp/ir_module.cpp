@@ -154,42 +154,42 @@ class IrModule final : public Module {
 
   std::expected<Reduced, Error> reduce(std::size_t slice, const SliceState& state,
                                        std::string_view type, const Action& action) const override {
-    const ir::Module& m = *ir_;
-    const auto& tables = tables_[slice];
-    const std::vector<std::uint32_t>* found = tables.on.find(type);
-    if (found == nullptr) return Reduced{state, false};
-    const ir::Slice& info = m.slices[slice];
     const Val& input = record_of(state);
     Val working = input;
-    // One payload conversion per distinct parameter type.
-    std::optional<stdlib::TypeRef> converted_type;
-    Val payload;
-    for (std::uint32_t index : *found) {
-      const ir::Handler& handler = info.on[index];
-      if (handler.param && converted_type != handler.param) {
-        auto value = module_checks::typed_argument(action.payload, m.types, *handler.param,
-                                                   "payload", Errc::invalid_payload,
-                                                   fmt::format("{}.{}", info.name, type));
-        if (!value) return std::unexpected(std::move(value.error()));
-        payload = std::move(*value);
-        converted_type = handler.param;
+    auto handled = run_handlers(slice, working, nullptr, type, action);
+    if (!handled) return std::unexpected(std::move(handled.error()));
+    if (!*handled || working.identity() == input.identity()) return Reduced{state, *handled};
+    return Reduced{slice_state(std::move(working)), true};
+  }
+
+  bool reduces_in_place() const override { return true; }
+
+  std::expected<Reduced, Error> reduce_in_place(std::size_t slice, const SliceState& state,
+                                                std::string_view type,
+                                                const Action& action) const override {
+    // The runtime holds the only reference to the handle and keeps readers out; the handle
+    // was made by this module as a mutable object, so writing through it is sound.
+    auto& mine = const_cast<InterpSlice&>(static_cast<const InterpSlice&>(*state));
+    Val& record = mine.record;
+    // A record also held elsewhere (a field of another value, a subscription's last
+    // selection of the whole slice) is copied as before.
+    if (!record.sole_owner()) return reduce(slice, state, type, action);
+    StateUndo undo;
+    // Puts the old fields back unless the handlers finished and one handled the action, also
+    // when something throws.
+    struct Restore {
+      StateUndo& undo;
+      Val& record;
+      bool keep = false;
+      ~Restore() {
+        if (!keep && !undo.empty()) undo.restore(record.mutable_fields());
       }
-      Context context{m};
-      context.state = &working;
-      context.action = &action;
-      Outcome out = executor_->call(context, handler.function, &payload);
-      switch (out.stop) {
-        case Stop::Unhandled:
-          continue;
-        case Stop::Fault:
-          return std::unexpected(fault_error(info.name, std::move(out.fault)));
-        default:
-          break;
-      }
-      if (working.identity() == input.identity()) return Reduced{state, true};
-      return Reduced{slice_state(std::move(working)), true};
-    }
-    return Reduced{state, false};
+    } restore{undo, record};
+    auto handled = run_handlers(slice, record, &undo, type, action);
+    if (!handled) return std::unexpected(std::move(handled.error()));
+    if (!*handled) return Reduced{nullptr, false};
+    restore.keep = true;
+    return Reduced{nullptr, true, !undo.empty()};
   }
 
   std::expected<Value, Error> query(std::size_t slice, const SliceState& state,
@@ -303,6 +303,46 @@ class IrModule final : public Module {
   }
 
  private:
+  // Runs the `on` handlers of `slice` for `type` on `working` (a state record) until one
+  // handles the action: true then, false when none did; a fault is an error. `undo`: the
+  // record is changed in place and the overwritten fields go there.
+  std::expected<bool, Error> run_handlers(std::size_t slice, Val& working, StateUndo* undo,
+                                          std::string_view type, const Action& action) const {
+    const ir::Module& m = *ir_;
+    const auto& tables = tables_[slice];
+    const std::vector<std::uint32_t>* found = tables.on.find(type);
+    if (found == nullptr) return false;
+    const ir::Slice& info = m.slices[slice];
+    // One payload conversion per distinct parameter type.
+    std::optional<stdlib::TypeRef> converted_type;
+    Val payload;
+    for (std::uint32_t index : *found) {
+      const ir::Handler& handler = info.on[index];
+      if (handler.param && converted_type != handler.param) {
+        auto value = module_checks::typed_argument(action.payload, m.types, *handler.param,
+                                                   "payload", Errc::invalid_payload,
+                                                   fmt::format("{}.{}", info.name, type));
+        if (!value) return std::unexpected(std::move(value.error()));
+        payload = std::move(*value);
+        converted_type = handler.param;
+      }
+      Context context{m};
+      context.state = &working;
+      context.action = &action;
+      context.undo = undo;
+      Outcome out = executor_->call(context, handler.function, &payload);
+      switch (out.stop) {
+        case Stop::Unhandled:
+          continue;
+        case Stop::Fault:
+          return std::unexpected(fault_error(info.name, std::move(out.fault)));
+        default:
+          return true;
+      }
+    }
+    return false;
+  }
+
   std::shared_ptr<const ir::Module> ir_;
   std::shared_ptr<const Executor> executor_;
   InterpOptions options_;

@@ -51,6 +51,12 @@ bool finite(double f) {
 
 }  // namespace
 
+void store_state(Context& context, std::uint32_t field, Value value) {
+  std::span<Value> fields = context.state->mutable_fields();
+  if (context.undo) context.undo->save(field, fields[field]);
+  fields[field] = std::move(value);
+}
+
 Outcome call(Context& context, const ir::Function& function, const Value* args) {
   Registers registers(function.registers);
   Value* regs = registers.data();
@@ -86,7 +92,7 @@ Outcome execute(Context& context, const ir::Function& function, Value* r, std::u
         r[in.a] = context.state->fields()[in.b];
         break;
       case ir::Op::StoreState:
-        context.state->mutable_fields()[in.a] = r[in.b];
+        store_state(context, in.a, r[in.b]);
         break;
       case ir::Op::LoadSlice:
         r[in.a] = context.slices[in.b].fields()[in.c];

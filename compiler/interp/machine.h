@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 
+#include "compiler/interp/state_undo.h"
 #include "compiler/ir/ir.h"
 #include "runtime/action.h"
 #include "runtime/module.h"
@@ -27,7 +28,11 @@ struct Context {
   const Action* action = nullptr;     // for `meta`
   AsyncContext* async = nullptr;      // for `dispatch`
   std::optional<stdlib::Value> meta;  // `meta`, converted on first use
+  StateUndo* undo = nullptr;          // set when `state` is changed in place (reduce_in_place)
 };
+
+// `state.set`: field `field` of the context's state = `value` (every backend's one way).
+void store_state(Context& context, std::uint32_t field, stdlib::Value value);
 
 enum class Stop : std::uint8_t { Return, Unhandled, Fault, Await };
 

@@ -6,14 +6,15 @@
 
 namespace sessproc::interp {
 
-// The state record of one slice. Immutable once made: reducers build a new one.
+// The state record of one slice. Reducers build a new one, except where the runtime grants
+// the only reference (Module::reduce_in_place): then the record's fields are written in place.
 class InterpSlice final : public SliceValue {
  public:
   explicit InterpSlice(stdlib::Value record) : record(std::move(record)) {}
   std::size_t memory_bytes() const override { return sizeof(InterpSlice); }
   const void* data_address() const override { return record.identity(); }
-  // Never changed once made (handles are shared as const). Not const only so that a handle
-  // kept in its record's room can hand its reference back when it ends (slice_value.cpp).
+  // Not const: its fields are written by reduce_in_place, and a
+  // handle kept in its record's room hands its reference back when it ends (slice_value.cpp).
   stdlib::Value record;
 };
 

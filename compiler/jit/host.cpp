@@ -21,20 +21,17 @@ bool sessproc_jit_load_state(Context* context, Value* dst, std::uint32_t field,
     *error = "the state is not available here";
     return false;
   }
-  Value copy = context->state->fields()[field];
-  *dst = std::move(copy);
+  *dst = context->state->fields()[field];
   return true;
 }
 
 void sessproc_jit_store_state(Context* context, std::uint32_t field, const Value* value) {
-  Value copy = *value;
-  context->state->mutable_fields()[field] = std::move(copy);
+  sessproc::interp::store_state(*context, field, *value);
 }
 
 void sessproc_jit_load_slice(Context* context, Value* dst, std::uint32_t slice,
                              std::uint32_t field) {
-  Value copy = context->slices[slice].fields()[field];
-  *dst = std::move(copy);
+  *dst = context->slices[slice].fields()[field];
 }
 
 void sessproc_jit_store_slice(Context* context, std::uint32_t slice, std::uint32_t field,
@@ -68,9 +65,9 @@ void sessproc_jit_locate(std::string* error, const char* where) {
 
 namespace sessproc::jit {
 
-#define SESSPROC_HOST(name)                       \
-  HostSymbol {                                    \
-#name, reinterpret_cast < const void*>(&name) \
+#define SESSPROC_HOST(name)                         \
+  HostSymbol {                                      \
+#name, reinterpret_cast < const void*>(&(name)) \
   }
 
 std::span<const HostSymbol> host_symbols() {

@@ -7,6 +7,7 @@
 
 #include "compiler/driver/compilation.h"
 #include "compiler/interp/interp.h"
+#include "compiler/interp/slice_value.h"
 #include "compiler/ir/lower.h"
 #include "stdlib/call.h"
 #include "stdlib/json.h"
@@ -127,6 +128,55 @@ TEST_CASE("a fault is a reducer_fault naming the location; the input state stays
   CHECK(r.error().subject == "counter");
   CHECK(r.error().reason == "t.reducer:6:41: division by zero");
   CHECK(p.module->to_json(0, s0)["count"] == 0);
+}
+
+TEST_CASE("reduce_in_place writes an unshared state where it lies; a fault puts it back") {
+  Program p(kCounter);
+  const Module& m = *p.module;
+  REQUIRE(m.reduces_in_place());
+  auto first = m.reduce(0, m.initial_state(0), "increment", action("counter.increment"));
+  REQUIRE(first.has_value());
+  const SliceState mine = first->state;  // a fresh record, held only by its handle
+  const void* record = record_of(mine).identity();
+
+  auto r = m.reduce_in_place(0, mine, "increment", action("counter.increment"));
+  REQUIRE(r.has_value());
+  CHECK(r->handled);
+  CHECK(r->changed_in_place);
+  CHECK(r->state == nullptr);  // the same handle, kept
+  CHECK(record_of(mine).identity() == record);
+  CHECK(m.to_json(0, mine)["count"] == 2);
+
+  // `div` writes count = 1 before it divides by zero: the write is undone.
+  auto fault = m.reduce_in_place(0, mine, "div", action("counter.div", 0));
+  REQUIRE_FALSE(fault.has_value());
+  CHECK(fault.error().code == Errc::reducer_fault);
+  CHECK(m.to_json(0, mine)["count"] == 2);
+
+  auto guard = m.reduce_in_place(0, mine, "add", action("counter.add", -1));
+  REQUIRE(guard.has_value());
+  CHECK_FALSE(guard->handled);
+  CHECK_FALSE(guard->changed_in_place);
+
+  auto add = m.reduce_in_place(0, mine, "add", action("counter.add", 5));
+  REQUIRE(add.has_value());
+  CHECK(add->changed_in_place);
+  CHECK(m.to_json(0, mine) == nlohmann::json::parse(R"({"count":7,"step":1,"history":[5]})"));
+}
+
+TEST_CASE("reduce_in_place copies a record that something else still holds") {
+  Program p(kCounter);
+  const Module& m = *p.module;
+  auto first = m.reduce(0, m.initial_state(0), "increment", action("counter.increment"));
+  REQUIRE(first.has_value());
+  const SliceState mine = first->state;
+  const stdlib::Value held = record_of(mine);  // e.g. a value taken out of the state
+  auto r = m.reduce_in_place(0, mine, "increment", action("counter.increment"));
+  REQUIRE(r.has_value());
+  REQUIRE(r->state != nullptr);  // a new state, as reduce makes
+  CHECK(m.to_json(0, r->state)["count"] == 2);
+  CHECK(m.to_json(0, mine)["count"] == 1);
+  CHECK(held.fields()[0].as_int() == 1);
 }
 
 TEST_CASE("an invalid payload is rejected before any handler runs") {

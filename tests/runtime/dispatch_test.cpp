@@ -1,5 +1,7 @@
 // tests/runtime/dispatch_test.cpp: routing, atomicity, dispatch/cast/call/get_state, history.
 #include "fixture.h"
+#include "runtime/module_plan.h"
+#include "runtime/router.h"
 #include "test_module.h"
 
 using namespace sessproc;
@@ -32,6 +34,40 @@ TEST_CASE("dotless types go to every slice, unchanged, in declared order") {
   CHECK(f.seen("a") == Value::array({"ping"}));
   CHECK(f.seen("b") == Value::array({"ping"}));
   CHECK(f.seen("all") == Value::array({"ping"}));
+}
+
+// The routes cached per load (TypePlan::routes) are the rules' own answers, with the handler
+// each target would have looked up.
+TEST_CASE("a cached route is the route the rules give, handlers included") {
+  auto plan = ModulePlan::build(make_test_module());
+  REQUIRE(plan);
+  for (const TypePlan& type : (*plan)->types) {
+    CAPTURE(type.name);
+    CHECK(type.routes.contains("a.x"));
+    CHECK(type.routes.contains("math.set"));
+    CHECK(type.routes.size() > 4);
+    for (const auto& [name, cached] : type.routes) {
+      CAPTURE(name);
+      // An unrelated meta key keeps the same rules but skips the cache.
+      const Action plain{name, Value(), Value()};
+      const Action with_meta{name, Value(), Value{{"trace", 1}}};
+      RouteTargets fast, slow;
+      REQUIRE(ActionRouter::route(type, plain, fast));
+      REQUIRE(ActionRouter::route(type, with_meta, slow));
+      std::vector<std::pair<std::uint32_t, std::string>> expected;
+      for (const RouteTarget& t : slow) {
+        CHECK(t.handler == nullptr);
+        if (type.handler(t.pos, t.type)) expected.emplace_back(t.pos, std::string(t.type));
+      }
+      REQUIRE(fast.size() == expected.size());
+      for (std::size_t i = 0; i < fast.size(); ++i) {
+        CHECK(fast[i].pos == expected[i].first);
+        CHECK(fast[i].type == expected[i].second);
+        CHECK(fast[i].handler == type.handler(fast[i].pos, fast[i].type));
+        CHECK(fast[i].handler != nullptr);
+      }
+    }
+  }
 }
 
 TEST_CASE("meta.reducers targets slices by name with the type unchanged") {
