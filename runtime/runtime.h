@@ -141,10 +141,11 @@ class Runtime {
                                                 Value payload = Value(), Value meta = Value());
   std::expected<DispatchResult, Error> dispatch(std::string_view id, Action action);
   // The same as dispatch() of each request in order, on this thread, with the same results,
-  // errors and telemetry; the actions are moved out of the requests. Faster for a caller that
-  // has several actions at hand (a server reading pipelined requests, a message queue
-  // consumer): while one action is applied, the sessions of the next few are already being
-  // loaded from memory (runtime_batch.cpp).
+  // errors and telemetry; the actions are consumed (left moved-from: their payloads and meta
+  // go to the histories, what is left is unspecified). Faster for a caller that has several
+  // actions at hand (a server reading pipelined requests, a message queue consumer): while
+  // one action is applied, the sessions of the next few are already being loaded from memory
+  // (runtime_batch.cpp).
   std::vector<std::expected<DispatchResult, Error>> dispatch_many(
       std::span<DispatchRequest> requests);
   // From JSON `{"type", "payload", "meta"}` as the server receives it.

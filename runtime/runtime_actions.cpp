@@ -1,5 +1,7 @@
 // runtime/runtime_actions.cpp: the public Runtime: actions, queries, state, history and
 // subscriptions, each one registry lookup plus one turn of the session's actor.
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "runtime/core.h"
@@ -55,6 +57,36 @@ std::expected<DispatchResult, Error> Runtime::dispatch(std::string_view id, Acti
   return core_->dispatch(Registry::make_key(id), std::move(action));
 }
 
+namespace {
+
+// A dispatch's work as run_sync runs it. On the fast path (an idle session, on the caller's
+// thread) it applies the caller's own action. When run_sync queues it instead, moving it into
+// the message takes the action along: after a timeout the message may run once the caller
+// has returned. A lambda owning the action would cost a move and a destruction of the
+// action on every dispatch, fast path included.
+class ApplyAction {
+ public:
+  ApplyAction(RuntimeCore& core, Action& action) : core_(&core), action_(&action) {}
+  ApplyAction(ApplyAction&& other) noexcept
+      : core_(other.core_), owned_(std::move(*other.action_)), action_(&*owned_) {}
+  ApplyAction(const ApplyAction&) = delete;
+  ApplyAction& operator=(const ApplyAction&) = delete;
+  ApplyAction& operator=(ApplyAction&&) = delete;
+  ~ApplyAction() = default;
+
+  std::expected<DispatchResult, Error> operator()(Session* owner) {
+    if (!owner) return std::unexpected(make_error(Errc::session_not_found));
+    return core_->apply(*owner, *action_, nullptr);
+  }
+
+ private:
+  RuntimeCore* core_;
+  std::optional<Action> owned_;  // declared before action_, which may point into it
+  Action* action_;
+};
+
+}  // namespace
+
 std::expected<DispatchResult, Error> RuntimeCore::dispatch(const Registry::Key& key,
                                                            Action&& action) {
   RuntimeCore& core = *this;
@@ -80,15 +112,8 @@ std::expected<DispatchResult, Error> RuntimeCore::dispatch(const Registry::Key& 
   // Telemetry's metadata, taken while the pin holds the session, and only if someone listens.
   const std::string type = timed ? action.type : std::string();
   const std::string type_name = timed ? s->type_name() : std::string();
-  auto result = core.run_sync<DispatchResult>(
-      *s, &pin,
-      // Captures by value: after a timeout the message may still run later.
-      [&core,
-       action = std::move(action)](Session* owner) mutable -> std::expected<DispatchResult, Error> {
-        if (!owner) return std::unexpected(make_error(Errc::session_not_found));
-        return core.apply(*owner, action, nullptr);
-      },
-      core.config.call_timeout);
+  auto result =
+      core.run_sync<DispatchResult>(*s, &pin, ApplyAction(core, action), core.config.call_timeout);
   if (!result && result.error().code == Errc::session_not_found && result.error().subject.empty())
     result.error().subject = std::string(id);
   if (timed) {
