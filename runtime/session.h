@@ -159,6 +159,11 @@ struct SessionHotFields {
 static_assert(sizeof(SessionHotFields) <= std::size_t{256},
               "the hot fields outgrew four cache lines");
 
+// What the last other holder of `handle` did before it dropped its reference happens before
+// what follows (an acquire that pairs with that release decrement): for a caller that found
+// itself the sole holder (Session::with_exclusive_slice) and is about to write through it.
+void acquire_sole_reference(const SliceState& handle);
+
 class Session final : private SessionHotFields,
                       public TimerNode,
                       public std::enable_shared_from_this<Session> {
@@ -201,16 +206,9 @@ class Session final : private SessionHotFields,
       -> std::optional<std::invoke_result_t<F, const SliceState&>> {
     ViewLock lock(*this);
     // Other holders can only drop references while the lock is held, never take one: a count
-    // of 1 stays 1. What the last other holder read before its (release) decrement must
-    // happen before what `fn` writes: an acquire fence after the load that saw the count.
+    // of 1 stays 1.
     if (slices_[pos].use_count() != 1) return std::nullopt;
-#if defined(__SANITIZE_THREAD__)
-    // ThreadSanitizer does not model fences (GCC refuses them there): a read-modify-write of
-    // the count, which reads the last decrement, gives it the same edge.
-    { const SliceState probe = slices_[pos]; }
-#else
-    std::atomic_thread_fence(std::memory_order_acquire);
-#endif
+    acquire_sole_reference(slices_[pos]);
     return fn(slices_[pos]);
   }
   // The state with the plan that reads it, never torn across a hot load.
@@ -220,9 +218,7 @@ class Session final : private SessionHotFields,
   void commit(SliceChanges& changes);
 
   // ----- module version (owner only) -------------------------------------------------------
-  const TypePlan& type() const {
-    return *type_;
-  }
+  const TypePlan& type() const { return *type_; }
   // A newer version of the module was loaded since this session's (hot_load.h).
   bool module_replaced() const {
     return type_->plan->replaced_by.load(std::memory_order_acquire) != 0;
@@ -256,9 +252,7 @@ class Session final : private SessionHotFields,
       __builtin_prefetch(reinterpret_cast<const void*>(line));  // NOLINT(performance-no-int-to-ptr)
   }
   // Owner: asks for the history line the next action will overwrite (a write, at the end).
-  void prefetch_history() const {
-    history_.prefetch_next();
-  }
+  void prefetch_history() const { history_.prefetch_next(); }
   // Owner: asks for the slice states an action will read, the handles and their data
   // together.
   void prefetch_slices() const {
@@ -288,20 +282,12 @@ class Session final : private SessionHotFields,
     bool idle = false;
     return busy_.compare_exchange_strong(idle, true);
   }
-  void release() {
-    busy_.store(false);
-  }
-  Mailbox& mailbox() {
-    return mailbox_;
-  }
+  void release() { busy_.store(false); }
+  Mailbox& mailbox() { return mailbox_; }
 
   // ----- liveness and activity -------------------------------------------------------------
-  bool stopped() const {
-    return stopped_.load(std::memory_order_acquire);
-  }
-  void mark_stopped() {
-    stopped_.store(true, std::memory_order_release);
-  }
+  bool stopped() const { return stopped_.load(std::memory_order_acquire); }
+  void mark_stopped() { stopped_.store(true, std::memory_order_release); }
   void touch(Clock::time_point now) {
     last_activity_.store(now.time_since_epoch().count(), std::memory_order_relaxed);
   }
@@ -309,32 +295,20 @@ class Session final : private SessionHotFields,
     return Clock::time_point(
         std::chrono::nanoseconds(last_activity_.load(std::memory_order_relaxed)));
   }
-  Clock::time_point started_at() const {
-    return started_at_;
-  }  // sessd: GET /api/sessions/{id}
+  Clock::time_point started_at() const { return started_at_; }  // sessd: GET /api/sessions/{id}
   Clock::time_point deadline() const {
     return Clock::time_point(
         std::chrono::nanoseconds(last_activity_.load(std::memory_order_relaxed) + ttl_ns_));
   }
-  bool faulted() const {
-    return faulted_.load(std::memory_order_relaxed);
-  }
+  bool faulted() const { return faulted_.load(std::memory_order_relaxed); }
   // Its owner is blocked in a synchronous call into another session (core.h: run_sync).
-  bool owner_waiting() const {
-    return owner_waiting_.load(std::memory_order_seq_cst);
-  }
-  void set_owner_waiting(bool w) {
-    owner_waiting_.store(w, std::memory_order_seq_cst);
-  }
-  void set_faulted(bool f) {
-    faulted_.store(f, std::memory_order_relaxed);
-  }
+  bool owner_waiting() const { return owner_waiting_.load(std::memory_order_seq_cst); }
+  void set_owner_waiting(bool w) { owner_waiting_.store(w, std::memory_order_seq_cst); }
+  void set_faulted(bool f) { faulted_.store(f, std::memory_order_relaxed); }
 
   // ----- owner-only ------------------------------------------------------------------------
   SessionExtras& extras();  // created on first use
-  SessionExtras* extras_if() {
-    return extras_.get();
-  }
+  SessionExtras* extras_if() { return extras_.get(); }
   // Drops the extras and the history (the session stopped).
   void drop_extras() {
     extras_.reset();
@@ -342,9 +316,7 @@ class Session final : private SessionHotFields,
     history_.clear();
     history_bytes_.store(0, std::memory_order_relaxed);
   }
-  const History& history() const {
-    return history_;
-  }
+  const History& history() const { return history_; }
   void record_history(std::string_view type, Value&& payload, Value&& meta, Clock::time_point at,
                       Outcome outcome, std::optional<Errc> error) {
     history_.record(type, std::move(payload), std::move(meta), at, outcome, error);

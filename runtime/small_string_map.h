@@ -82,7 +82,7 @@ class SmallStringMap {
     std::size_t n = key.size();
     if (n < 8) {
       std::uint64_t word = 0;
-      std::memcpy(&word, p, n);
+      if (n != 0) std::memcpy(&word, p, n);  // an empty view's data may be null
       mix(word);
     } else {
       for (; n > 8; n -= 8, p += 8) {
