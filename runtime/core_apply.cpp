@@ -42,7 +42,7 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Act
   bool deferred = false;
   SliceMask changed_in_place = 0;
   for (const RouteTarget& t : targets) {
-    const HandlerInfo* h = t.handler ? t.handler : type.handler(t.pos, t.type);
+    const HandlerInfo* h = type.handler(t);
     if (!h) continue;  // the module lists every type a slice handles
     if (h->async) out.has_async = true;
     if (honour_rates && h->rate != RateLimit::none && h->has_on) {
@@ -223,7 +223,7 @@ void RuntimeCore::start_async(Session& s, const Action& action, const RouteTarge
     return s.slices()[pos];
   };
   for (const RouteTarget& t : targets) {
-    const HandlerInfo* h = t.handler ? t.handler : type.handler(t.pos, t.type);
+    const HandlerInfo* h = type.handler(t);
     if (!h || !h->async) continue;
     if (group && group->cancelled()) return;
     auto& tasks = s.extras().tasks;

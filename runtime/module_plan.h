@@ -82,6 +82,10 @@ struct TypePlan {
   const Module& module() const;
   // The handler description for a slice (by position) and an already-stripped type, or null.
   const HandlerInfo* handler(std::uint32_t pos, std::string_view type) const;
+  // The handler of a routed target: the one its cached route carries, else looked up.
+  const HandlerInfo* handler(const RouteTarget& t) const {
+    return t.handler ? t.handler : handler(t.pos, t.type);
+  }
 };
 
 struct TypeMigration;  // migration.h

@@ -44,7 +44,7 @@ class SmallStringMap {
   std::pair<iterator, bool> emplace(std::string key, T value) {
     if (auto it = find(key); it != end()) return {it, false};
     entries_.emplace_back(std::move(key), std::move(value));
-    reindex();
+    index_last();
     return {&entries_.back(), true};
   }
   T& operator[](std::string_view key) {
@@ -97,20 +97,24 @@ class SmallStringMap {
     return h ^ (h >> 29);
   }
   // Past kScanned entries: an open-addressed table of entry positions + 1 (0: empty), at most
-  // half full, probed linearly. Rebuilt on every insertion (building only).
-  void reindex() {
-    slots_.clear();
-    mask_ = 0;
+  // half full, probed linearly. Positions survive the vector's growth, so a new entry only
+  // takes its own slot; the table is rebuilt when it doubles (building only).
+  void index_last() {
     if (entries_.size() <= kScanned) return;
+    if (entries_.size() * 2 <= slots_.size()) {
+      place(entries_.size() - 1);
+      return;
+    }
     std::size_t size = 16;
     while (size < entries_.size() * 2) size *= 2;
     slots_.assign(size, 0);
     mask_ = size - 1;
-    for (std::size_t e = 0; e < entries_.size(); ++e) {
-      std::size_t i = hash(entries_[e].first) & mask_;
-      while (slots_[i] != 0) i = (i + 1) & mask_;
-      slots_[i] = static_cast<std::uint32_t>(e + 1);
-    }
+    for (std::size_t e = 0; e < entries_.size(); ++e) place(e);
+  }
+  void place(std::size_t e) {
+    std::size_t i = hash(entries_[e].first) & mask_;
+    while (slots_[i] != 0) i = (i + 1) & mask_;
+    slots_[i] = static_cast<std::uint32_t>(e + 1);
   }
 
   std::vector<value_type> entries_;
