@@ -19,9 +19,11 @@ namespace {
 
 // How far ahead of the applied request each stage works. Each stage needs the line the stage
 // before asked for, and a gap of two requests (a few hundred nanoseconds of work) is about
-// one memory round trip. The records could be asked for together with their handles, from
-// the session's hints (Session::prefetch_slices), but that measured slower here than a stage
-// of their own (probably: one stage then asks for more lines than the core keeps in flight).
+// one memory round trip. The records could be asked for together with their handles (the
+// hints hold both), but that measured slower here than a stage of their own (probably: one
+// stage then asks for more lines than the core keeps in flight). The stages take no lock:
+// they read the session's hints (Session::prefetch_state), so they never write a line they
+// only want to load.
 constexpr std::size_t kSlotAhead = 8;     // the registry slot of the id
 constexpr std::size_t kSessionAhead = 6;  // find the session; its hot lines
 constexpr std::size_t kStateAhead = 4;    // its slice states; the history slot

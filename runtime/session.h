@@ -110,21 +110,46 @@ struct SessionHotFields {
         slices_(published_->slices) {
     for (std::size_t pos = 0; pos < slices_.size(); ++pos) note_slice_data(pos);
   }
-  // Asks for the first two lines of slice `pos`'s data, from its hint (none past the inline
-  // slices). The owner, or anyone under view_lock_.
-  void prefetch_slice_data(std::size_t pos) const {
-    if (pos < StateData::kInlineSlices && slice_data_[pos]) {
-      __builtin_prefetch(slice_data_[pos]);
-      __builtin_prefetch(static_cast<const char*>(slice_data_[pos]) + 64);
+  // Asks for the lines of slice `pos`'s handle (its reference counts, which an action
+  // checks) and of its data, from the hints (none past the inline slices). Any thread: the
+  // hints may be stale, and are never dereferenced.
+  void prefetch_slice(std::size_t pos, bool handle, bool data) const {
+    if (pos >= StateData::kInlineSlices) return;
+    const std::uint64_t hint = slice_hints_[pos].load(std::memory_order_relaxed);
+    const std::uintptr_t h = hint & kHintAddress;
+    if (h == 0) return;
+    if (handle) {
+      // The counts lie before the object (std::make_shared) or after it (a handle built in
+      // its record's room, compiler/interp/slice_value.cpp): these two lines hold both.
+      __builtin_prefetch(
+          reinterpret_cast<const void*>(h - 16));  // NOLINT(performance-no-int-to-ptr)
+      __builtin_prefetch(
+          reinterpret_cast<const void*>(h + 48));  // NOLINT(performance-no-int-to-ptr)
+    }
+    if (const std::uintptr_t below = hint >> kHintShift; data && below != 0) {
+      __builtin_prefetch(
+          reinterpret_cast<const void*>(h - below));  // NOLINT(performance-no-int-to-ptr)
+      __builtin_prefetch(
+          reinterpret_cast<const void*>(h - below + 64));  // NOLINT(performance-no-int-to-ptr)
     }
   }
-  // Updates the hint of slice `pos` from its handle (the owner, under view_lock_ once others
-  // can see the session).
+  // Updates the hint of slice `pos` from its handle (the owner).
   void note_slice_data(std::size_t pos) {
-    if (pos < StateData::kInlineSlices) {
-      slice_data_[pos] = slices_[pos] ? slices_[pos]->data_address() : nullptr;
+    if (pos >= StateData::kInlineSlices) return;
+    std::uint64_t hint = 0;
+    if (pos < slices_.size() && slices_[pos]) {
+      const auto h = reinterpret_cast<std::uintptr_t>(slices_[pos].get());
+      const auto d = reinterpret_cast<std::uintptr_t>(slices_[pos]->data_address());
+      if ((h & ~kHintAddress) == 0) {
+        hint = h;
+        if (d != 0 && d < h && h - d < (std::uint64_t{1} << (64 - kHintShift)))
+          hint |= static_cast<std::uint64_t>(h - d) << kHintShift;
+      }
     }
+    slice_hints_[pos].store(hint, std::memory_order_relaxed);
   }
+  static constexpr unsigned kHintShift = 48;
+  static constexpr std::uint64_t kHintAddress = (std::uint64_t{1} << kHintShift) - 1;
   const TypePlan* type_;  // the owner reads it freely and writes it under view_lock_
   // The state as readers last saw it: made from slices_ when someone asks (snapshot()) and
   // dropped when an action changes a slice, so an action that nobody watches allocates no
@@ -149,9 +174,12 @@ struct SessionHotFields {
   // The current slice handles, in the session itself: a reducer reads its slice one load
   // after the session, not two. The owner reads them freely and swaps them under view_lock_.
   SliceHandles slices_;
-  // Per inline slice, SliceValue::data_address of its handle, kept with the handles: an
-  // action prefetches both together, one memory round trip instead of two.
-  const void* slice_data_[StateData::kInlineSlices] = {};
+  // Per inline slice, where its handle lies (the low 48 bits) and how far before it its data
+  // (SliceValue::data_address) starts (the high 16, when under 64 KiB before it; else 0),
+  // kept with the handles: an action asks for both at once, one memory round trip instead of
+  // two. Hints for any thread's prefetches, atomic so that reading one takes no lock; maybe
+  // stale, never dereferenced; 0 when there is none (a handle above 2^48 gets none).
+  std::atomic<std::uint64_t> slice_hints_[StateData::kInlineSlices] = {};
 };
 // They start the session object. Session is not aligned to a line: an over-aligned object
 // costs malloc's memalign, whose trimmed-off remainders made an idle session take 666 bytes
@@ -233,10 +261,7 @@ class Session final : private SessionHotFields,
       type_ = &type;
       previous.swap(slices_);
       slices_ = state->slices;
-      for (std::size_t pos = 0; pos < StateData::kInlineSlices; ++pos) {
-        slice_data_[pos] = nullptr;
-        if (pos < slices_.size()) note_slice_data(pos);
-      }
+      for (std::size_t pos = 0; pos < StateData::kInlineSlices; ++pos) note_slice_data(pos);
       published_.swap(state);
     }
     // The previous plan, slices and state are released outside the lock.
@@ -244,10 +269,12 @@ class Session final : private SessionHotFields,
 
   // Asks for the session's hot lines after the first (history header, slice handles) while a
   // caller that just found the session waits for the first: the loads then overlap instead
-  // of following one another through the action.
-  void prefetch_hot() const {
+  // of following one another through the action. `first`: that one too, for a caller that
+  // will come back to the session later (dispatch_many).
+  void prefetch_hot(bool first = false) const {
     const auto start = reinterpret_cast<std::uintptr_t>(this);
     const std::uintptr_t last = start + sizeof(SessionHotFields) - 1;
+    if (first) __builtin_prefetch(this);
     for (std::uintptr_t line = (start | 63) + 1; line <= last; line += 64)
       __builtin_prefetch(reinterpret_cast<const void*>(line));  // NOLINT(performance-no-int-to-ptr)
   }
@@ -256,24 +283,14 @@ class Session final : private SessionHotFields,
   // Owner: asks for the slice states an action will read, the handles and their data
   // together.
   void prefetch_slices() const {
-    for (std::size_t pos = 0; pos < slices_.size(); ++pos) {
-      __builtin_prefetch(slices_[pos].get());
-      prefetch_slice_data(pos);
-    }
+    for (std::size_t pos = 0; pos < slices_.size(); ++pos) prefetch_slice(pos, true, true);
   }
-  // Any thread, for a caller that will dispatch to this session shortly: asks for the lines of
-  // its slice states and of the history record the action will write (`deep`: the states'
-  // data, from the hints). Under the view lock, so that handles and hints are not being
-  // swapped meanwhile.
+  // Any thread, for a caller that will dispatch to this session shortly, once its hot lines
+  // are in (prefetch_hot): asks for the lines of its slice states, and of the history record
+  // the action will write (`deep`: the states' data instead). No lock: it reads hints only.
   void prefetch_state(bool deep) const {
-    ViewLock lock(*this);
-    for (std::size_t pos = 0; pos < slices_.size(); ++pos) {
-      if (deep) {
-        prefetch_slice_data(pos);
-      } else {
-        __builtin_prefetch(slices_[pos].get());
-      }
-    }
+    for (std::size_t pos = 0; pos < StateData::kInlineSlices; ++pos)
+      prefetch_slice(pos, !deep, deep);
     if (!deep) __builtin_prefetch(history_next_.load(std::memory_order_relaxed), 1);
   }
 
