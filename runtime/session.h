@@ -227,17 +227,21 @@ class Session final : private SessionHotFields,
   const SliceHandles& slices() const { return slices_; }
   // Owner only: `fn(handle)` on slice `pos`'s handle if this session holds the only reference
   // to it, with every reader held off (view_lock_) until `fn` returns, so that `fn` may change
-  // the state behind the handle (Module::reduce_in_place); nullopt, without calling `fn`, if
-  // the handle is shared (a snapshot, a published view, the type's initial state).
-  template <class F>
-  auto with_exclusive_slice(std::uint32_t pos, F&& fn)
-      -> std::optional<std::invoke_result_t<F, const SliceState&>> {
-    ViewLock lock(*this);
-    // Other holders can only drop references while the lock is held, never take one: a count
-    // of 1 stays 1.
-    if (slices_[pos].use_count() != 1) return std::nullopt;
-    acquire_sole_reference(slices_[pos]);
-    return fn(slices_[pos]);
+  // the state behind the handle (Module::reduce_in_place); else, if the handle is shared (a
+  // snapshot, a published view, the type's initial state), `otherwise()`, without the lock.
+  template <class F, class G>
+  auto with_exclusive_slice(std::uint32_t pos, F&& fn, G&& otherwise)
+      -> std::invoke_result_t<F, const SliceState&> {
+    {
+      ViewLock lock(*this);
+      // Other holders can only drop references while the lock is held, never take one: a
+      // count of 1 stays 1.
+      if (slices_[pos].use_count() == 1) {
+        acquire_sole_reference(slices_[pos]);
+        return fn(slices_[pos]);
+      }
+    }
+    return otherwise();
   }
   // The state with the plan that reads it, never torn across a hot load.
   StateSnapshot snapshot() const;

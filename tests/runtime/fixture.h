@@ -46,8 +46,8 @@ struct Fixture {
     rt->poll_timers();
     sched->run_all();
   }
-  Value state(const std::string& id) { return rt->get_state(id)->to_json(); }
-  Value at(const std::string& id, const std::string& path) {
+  Value state(const std::string& id) const { return rt->get_state(id)->to_json(); }
+  Value at(const std::string& id, const std::string& path) const {
     auto v = rt->get_state(id, Selector(path));
     REQUIRE(v);
     return *v;

@@ -1,12 +1,14 @@
 // tests/runtime/registry_test.cpp: the lock-free registry (growth, removal, short and long ids,
 // readers racing writers) and the deferred release of removed sessions.
 #include <atomic>
+#include <cstring>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "fixture.h"
 #include "runtime/reader_epoch.h"
+#include "runtime/registry.h"
 
 namespace sessproc::test {
 
@@ -43,6 +45,28 @@ TEST_CASE("the registry grows past its initial tables and finds every id, short 
   REQUIRE(g.rt->dispatch(id_of(4242), "counter.increment"));
   CHECK(g.at(id_of(4242), "counter.count") == 1);
   CHECK(g.at(id_of(4243), "counter.count") == 0);
+}
+
+TEST_CASE("a key holds the id's first 16 bytes zero-padded, and every byte of it counts") {
+  // Every length a valid id can have, so that each way of reading a word's tail is used.
+  for (std::size_t n = 1; n <= 64; ++n) {
+    std::string id;
+    for (std::size_t i = 0; i < n; ++i) id += static_cast<char>('A' + (i * 7 + n) % 26);
+    const Registry::Key k = Registry::make_key(id);
+    std::uint64_t words[2] = {0, 0};
+    std::memcpy(words, id.data(), std::min<std::size_t>(n, 16));
+    CHECK(k.words[0] == words[0]);
+    CHECK(k.words[1] == words[1]);
+    CHECK((k.tag & 0xFF) == n + 2);
+    // The same text one byte shorter, or with any one byte changed, hashes elsewhere.
+    CHECK(Registry::make_key(std::string_view(id).substr(0, n - 1)).hash != k.hash);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string other = id;
+      other[i] = '-';
+      INFO("length ", n, ", byte ", i);
+      CHECK(Registry::make_key(other).hash != k.hash);
+    }
+  }
 }
 
 TEST_CASE("a removed session is released once no reader is pinned") {
