@@ -11,15 +11,16 @@
 #include <expected>
 #include <string>
 
+#include "runtime/action_type.h"
 #include "runtime/error.h"
 #include "runtime/value.h"
 
 namespace sessproc {
 
 struct Action {
-  std::string type;
-  Value payload;  // any JSON; null when absent
-  Value meta;     // an object, or null for none (the same as {})
+  ActionType type;  // a string, kept inline up to 22 bytes (action_type.h)
+  Value payload;    // any JSON; null when absent
+  Value meta;       // an object, or null for none (the same as {})
 };
 
 // Checks a C++-built action: non-empty type, meta an object or null, and the routing

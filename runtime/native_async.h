@@ -39,7 +39,7 @@ class AsyncCtx {
   EffectAwait effect(std::string name, Value args = Value::array()) {
     return EffectAwait{this, std::move(name), std::move(args)};
   }
-  void dispatch(std::string type, Value payload = Value(), Value meta = Value::object()) {
+  void dispatch(ActionType type, Value payload = Value(), Value meta = Value::object()) {
     if (runtime_) runtime_->dispatch(Action{std::move(type), std::move(payload), std::move(meta)});
   }
   std::string_view session_id() const {

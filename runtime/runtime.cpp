@@ -110,7 +110,7 @@ std::vector<std::expected<void, Error>> Runtime::terminate_many(
   return out;
 }
 
-std::expected<std::size_t, Error> Runtime::broadcast(std::string type, Value payload,
+std::expected<std::size_t, Error> Runtime::broadcast(ActionType type, Value payload,
                                                      std::string_view session_type) {
   Action action{std::move(type), std::move(payload), Value()};
   if (auto ok = validate_action(action); !ok) return std::unexpected(ok.error());

@@ -129,7 +129,7 @@ class Runtime {
                                                      std::string_view session_type = {});
   std::vector<std::expected<void, Error>> terminate_many(const std::vector<std::string>& ids);
   // Casts {type, payload} to every session (of `session_type` if given); returns how many.
-  std::expected<std::size_t, Error> broadcast(std::string type, Value payload = Value(),
+  std::expected<std::size_t, Error> broadcast(ActionType type, Value payload = Value(),
                                               std::string_view session_type = {});
   // Ids matching an ECMAScript regular expression (whole-id match).
   std::expected<std::vector<std::string>, Error> find_sessions(std::string_view regex) const;
@@ -137,7 +137,7 @@ class Runtime {
 
   // ----- actions ---------------------------------------------------------------------------
   // Returns once the action is applied (or rejected).
-  std::expected<DispatchResult, Error> dispatch(std::string_view id, std::string type,
+  std::expected<DispatchResult, Error> dispatch(std::string_view id, ActionType type,
                                                 Value payload = Value(), Value meta = Value());
   std::expected<DispatchResult, Error> dispatch(std::string_view id, Action action);
   // The same as dispatch() of each request in order, on this thread, with the same results,
@@ -151,11 +151,11 @@ class Runtime {
   // From JSON `{"type", "payload", "meta"}` as the server receives it.
   std::expected<DispatchResult, Error> dispatch_json(std::string_view id, const Value& action);
   // Enqueues and returns at once; order per sender is preserved.
-  std::expected<void, Error> cast(std::string_view id, std::string type, Value payload = Value(),
+  std::expected<void, Error> cast(std::string_view id, ActionType type, Value payload = Value(),
                                   Value meta = Value());
   std::expected<void, Error> cast(std::string_view id, Action action);
   // Enqueues and returns a handle to the async tasks the action will start.
-  std::expected<AsyncHandle, Error> dispatch_async(std::string_view id, std::string type,
+  std::expected<AsyncHandle, Error> dispatch_async(std::string_view id, ActionType type,
                                                    Value payload = Value(), Value meta = Value());
   // Blocks until the handle is done or `timeout` passes (with a manual scheduler: runs the
   // pending work instead). True when done.

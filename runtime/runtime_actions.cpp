@@ -38,7 +38,7 @@ std::expected<T, Error> gone(const std::string& id) {
 
 }  // namespace
 
-std::expected<DispatchResult, Error> Runtime::dispatch(std::string_view id, std::string type,
+std::expected<DispatchResult, Error> Runtime::dispatch(std::string_view id, ActionType type,
                                                        Value payload, Value meta) {
   return dispatch(id, Action{std::move(type), std::move(payload), std::move(meta)});
 }
@@ -110,7 +110,7 @@ std::expected<DispatchResult, Error> RuntimeCore::dispatch(const Registry::Key& 
   s->prefetch_hot();
   core.touch(*s);
   // Telemetry's metadata, taken while the pin holds the session, and only if someone listens.
-  const std::string type = timed ? action.type : std::string();
+  const std::string type = timed ? action.type.str() : std::string();
   const std::string type_name = timed ? s->type_name() : std::string();
   auto result =
       core.run_sync<DispatchResult>(*s, &pin, ApplyAction(core, action), core.config.call_timeout);
@@ -135,7 +135,7 @@ std::expected<DispatchResult, Error> RuntimeCore::dispatch(const Registry::Key& 
   return result;
 }
 
-std::expected<void, Error> Runtime::cast(std::string_view id, std::string type, Value payload,
+std::expected<void, Error> Runtime::cast(std::string_view id, ActionType type, Value payload,
                                          Value meta) {
   return cast(id, Action{std::move(type), std::move(payload), std::move(meta)});
 }
@@ -148,7 +148,7 @@ std::expected<void, Error> Runtime::cast(std::string_view id, Action action) {
   return {};
 }
 
-std::expected<AsyncHandle, Error> Runtime::dispatch_async(std::string_view id, std::string type,
+std::expected<AsyncHandle, Error> Runtime::dispatch_async(std::string_view id, ActionType type,
                                                           Value payload, Value meta) {
   Action action{std::move(type), std::move(payload), std::move(meta)};
   if (auto ok = validate_action(action); !ok) return std::unexpected(ok.error());
