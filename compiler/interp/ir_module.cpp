@@ -9,6 +9,7 @@
 #include "compiler/cpp/support_checks.h"  // the argument checks emitted C++ makes too
 #include "compiler/interp/async_run.h"
 #include "compiler/interp/slice_value.h"
+#include "compiler/ir/state_writes.h"
 #include "stdlib/json.h"
 
 namespace sessproc::interp {
@@ -23,30 +24,38 @@ struct StringHash {
 template <typename T>
 using StringTable = std::unordered_map<std::string, T, StringHash, std::equal_to<>>;
 
+// The `on` handlers of one action type, in declared order.
+struct HandlerList {
+  std::vector<std::uint32_t> handlers;
+  // Some handler may stop early after writing the state (ir/state_writes.h): changing the
+  // state in place then keeps a log of the overwritten fields, to put them back.
+  bool needs_undo = false;
+};
+
 // The `on` handlers of one slice by action type. Looked up on every action: a slice has a
 // handful of types, and comparing lengths and then bytes of a few short strings costs less
 // than hashing the type and dividing by the bucket count; a slice with many types keeps a
 // hash table.
 class OnHandlers {
  public:
-  std::vector<std::uint32_t>& add(const std::string& type) {
+  HandlerList& add(const std::string& type) {
     auto at = by_type_.find(type);
-    if (at != by_type_.end()) return entries_[at->second].handlers;
+    if (at != by_type_.end()) return entries_[at->second].list;
     by_type_.emplace(type, entries_.size());
     entries_.push_back(Entry{type, {}});
-    return entries_.back().handlers;
+    return entries_.back().list;
   }
 
-  // The handler indexes for `type` in declared order, or null.
-  const std::vector<std::uint32_t>* find(std::string_view type) const {
+  // The handlers of `type`, or null.
+  const HandlerList* find(std::string_view type) const {
     if (entries_.size() > kScanned) {
       auto at = by_type_.find(type);
-      return at == by_type_.end() ? nullptr : &entries_[at->second].handlers;
+      return at == by_type_.end() ? nullptr : &entries_[at->second].list;
     }
     for (const Entry& entry : entries_) {
       if (entry.type.size() == type.size() &&
           std::memcmp(entry.type.data(), type.data(), type.size()) == 0) {
-        return &entry.handlers;
+        return &entry.list;
       }
     }
     return nullptr;
@@ -56,7 +65,7 @@ class OnHandlers {
   static constexpr std::size_t kScanned = 8;
   struct Entry {
     std::string type;
-    std::vector<std::uint32_t> handlers;
+    HandlerList list;
   };
   std::vector<Entry> entries_;
   StringTable<std::size_t> by_type_;
@@ -100,7 +109,9 @@ class IrModule final : public Module {
       };
       for (std::uint32_t i = 0; i < slice.on.size(); ++i) {
         const ir::Handler& on = slice.on[i];
-        tables.on.add(on.action).push_back(i);
+        HandlerList& list = tables.on.add(on.action);
+        list.handlers.push_back(i);
+        if (!ir::state_writes_are_final(m.functions[on.function])) list.needs_undo = true;
         HandlerInfo& h = handler(on.action);
         h.has_on = true;
         if (on.rate != ir::RateLimit::None) {
@@ -156,7 +167,9 @@ class IrModule final : public Module {
                                        std::string_view type, const Action& action) const override {
     const Val& input = record_of(state);
     Val working = input;
-    auto handled = run_handlers(slice, working, nullptr, type, action);
+    const HandlerList* list = tables_[slice].on.find(type);
+    if (list == nullptr) return Reduced{state, false};
+    auto handled = run_handlers(slice, *list, working, nullptr, nullptr, type, action);
     if (!handled) return std::unexpected(std::move(handled.error()));
     if (!*handled || working.identity() == input.identity()) return Reduced{state, *handled};
     return Reduced{slice_state(std::move(working)), true};
@@ -174,6 +187,16 @@ class IrModule final : public Module {
     // A record also held elsewhere (a field of another value, a subscription's last
     // selection of the whole slice) is copied as before.
     if (!record.sole_owner()) return reduce(slice, state, type, action);
+    const HandlerList* list = tables_[slice].on.find(type);
+    if (list == nullptr) return Reduced{nullptr, false};
+    if (!list->needs_undo) {
+      // A handler that stops early has written nothing: no log, and compiled code writes
+      // the fields directly.
+      InPlaceState fields{record.mutable_fields().data()};
+      auto handled = run_handlers(slice, *list, record, nullptr, &fields, type, action);
+      if (!handled) return std::unexpected(std::move(handled.error()));
+      return Reduced{nullptr, *handled, *handled && fields.wrote};
+    }
     StateUndo undo;
     // Puts the old fields back unless the handlers finished and one handled the action, also
     // when something throws.
@@ -185,7 +208,7 @@ class IrModule final : public Module {
         if (!keep && !undo.empty()) undo.restore(record.mutable_fields());
       }
     } restore{undo, record};
-    auto handled = run_handlers(slice, record, &undo, type, action);
+    auto handled = run_handlers(slice, *list, record, &undo, nullptr, type, action);
     if (!handled) return std::unexpected(std::move(handled.error()));
     if (!*handled) return Reduced{nullptr, false};
     restore.keep = true;
@@ -303,20 +326,19 @@ class IrModule final : public Module {
   }
 
  private:
-  // Runs the `on` handlers of `slice` for `type` on `working` (a state record) until one
+  // Runs the handlers `list` of `slice` for `type` on `working` (a state record) until one
   // handles the action: true then, false when none did; a fault is an error. `undo`: the
-  // record is changed in place and the overwritten fields go there.
-  std::expected<bool, Error> run_handlers(std::size_t slice, Val& working, StateUndo* undo,
+  // record is changed in place and the overwritten fields go there. `in_place`: the record
+  // is changed in place with nothing to undo; its `wrote` tells whether a field was written.
+  std::expected<bool, Error> run_handlers(std::size_t slice, const HandlerList& list, Val& working,
+                                          StateUndo* undo, InPlaceState* in_place,
                                           std::string_view type, const Action& action) const {
     const ir::Module& m = *ir_;
-    const auto& tables = tables_[slice];
-    const std::vector<std::uint32_t>* found = tables.on.find(type);
-    if (found == nullptr) return false;
     const ir::Slice& info = m.slices[slice];
     // One payload conversion per distinct parameter type.
     std::optional<stdlib::TypeRef> converted_type;
     Val payload;
-    for (std::uint32_t index : *found) {
+    for (std::uint32_t index : list.handlers) {
       const ir::Handler& handler = info.on[index];
       if (handler.param && converted_type != handler.param) {
         auto value = module_checks::typed_argument(action.payload, m.types, *handler.param,
@@ -330,7 +352,9 @@ class IrModule final : public Module {
       context.state = &working;
       context.action = &action;
       context.undo = undo;
+      if (in_place != nullptr) context.in_place = *in_place;
       Outcome out = executor_->call(context, handler.function, &payload);
+      if (in_place != nullptr) in_place->wrote = context.in_place.wrote;
       switch (out.stop) {
         case Stop::Unhandled:
           continue;

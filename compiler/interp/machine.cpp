@@ -52,6 +52,11 @@ bool finite(double f) {
 }  // namespace
 
 void store_state(Context& context, std::uint32_t field, Value value) {
+  if (context.in_place.fields != nullptr) {
+    context.in_place.wrote = true;
+    context.in_place.fields[field] = std::move(value);
+    return;
+  }
   std::span<Value> fields = context.state->mutable_fields();
   if (context.undo) context.undo->save(field, fields[field]);
   fields[field] = std::move(value);

@@ -20,8 +20,20 @@
 
 namespace sessproc::interp {
 
+// The state's fields when a handler changes them in place with nothing to undo (its writes
+// are final, ir/state_writes.h): compiled code reads and writes them directly instead of
+// calling the host. Standard layout, for generated code that addresses its members.
+struct InPlaceState {
+  stdlib::Value* fields = nullptr;  // null: go through Context::state
+  bool wrote = false;               // set by every `state.set` while `fields` is set
+};
+
 // What a running function may touch besides its registers.
 struct Context {
+  explicit Context(const ir::Module& m) : module(m) {}
+
+  // First: generated code finds it at the context's own address (the JIT's host ABI).
+  InPlaceState in_place;
   const ir::Module& module;
   stdlib::Value* state = nullptr;     // the slice's working state (a record)
   std::span<stdlib::Value> slices;    // init: the session's slices, by position

@@ -1,9 +1,12 @@
 // codegen.cpp: the LLVM module, the host declarations and each function's frame and exits.
 #include "compiler/jit/codegen.h"
 
+#include <cstddef>
+
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "compiler/interp/machine.h"
 #include "compiler/jit/function_emitter.h"
 
 namespace sessproc::jit {
@@ -250,7 +253,34 @@ void FunctionEmitter::store_bool(std::uint32_t index, llvm::Value* flag) {
 }
 
 void FunctionEmitter::copy(std::uint32_t dst, llvm::Value* src) {
-  llvm::Value* target = reg(dst);
+  copy_into(reg(dst), src);
+}
+
+// Context is not standard layout (it holds a reference), so offsetof on it is only
+// conditionally supported; GCC and Clang support it, and the assertion keeps the ABI honest.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"
+static_assert(offsetof(interp::Context, in_place) == 0);
+#pragma GCC diagnostic pop
+static_assert(offsetof(interp::InPlaceState, fields) == 0);
+
+void FunctionEmitter::on_in_place_fields(llvm::function_ref<void(llvm::Value*)> direct,
+                                         llvm::function_ref<void()> host) {
+  llvm::Value* fields = b_.CreateLoad(b_.getPtrTy(), context_, "fields");
+  llvm::BasicBlock* through_host = block("state.host");
+  llvm::BasicBlock* in_place = block("state.in_place");
+  llvm::BasicBlock* next = block("state.done");
+  b_.CreateCondBr(b_.CreateIsNull(fields), through_host, in_place);
+  b_.SetInsertPoint(in_place);
+  direct(fields);
+  b_.CreateBr(next);
+  b_.SetInsertPoint(through_host);
+  host();
+  b_.CreateBr(next);
+  b_.SetInsertPoint(next);
+}
+
+void FunctionEmitter::copy_into(llvm::Value* target, llvm::Value* src) {
   // Both scalars: 16 plain bytes. Otherwise reference counts change: the host copies.
   llvm::Value* from = kind(src);
   llvm::Value* heap = b_.CreateICmpUGE(b_.CreateOr(from, kind(target)), b_.getInt8(4));

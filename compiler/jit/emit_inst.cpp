@@ -1,6 +1,8 @@
 // emit_inst.cpp: one IR instruction (ops.def) as LLVM IR, inline or as a host call.
+#include <cstddef>
 #include <limits>
 
+#include "compiler/interp/machine.h"
 #include "compiler/jit/function_emitter.h"
 
 namespace sessproc::jit {
@@ -44,10 +46,28 @@ void FunctionEmitter::emit_inst(std::uint32_t index, const ir::Inst& in) {
       break;
     }
     case ir::Op::LoadState:
-      ok_or_fault(b_.CreateCall(host_.load_state, {context_, reg(in.a), i32(in.b), error_}));
+      on_in_place_fields(
+          [&](llvm::Value* fields) {
+            copy(in.a,
+                 b_.CreateConstGEP1_64(i8_, fields, std::uint64_t{in.b} * sizeof(stdlib::Value)));
+          },
+          [&] {
+            ok_or_fault(b_.CreateCall(host_.load_state, {context_, reg(in.a), i32(in.b), error_}));
+          });
       break;
     case ir::Op::StoreState:
-      b_.CreateCall(host_.store_state, {context_, i32(in.a), reg(in.b)});
+      on_in_place_fields(
+          [&](llvm::Value* fields) {
+            b_.CreateStore(
+                b_.getInt8(1),
+                b_.CreateConstGEP1_64(i8_, context_, offsetof(interp::InPlaceState, wrote)));
+            copy_into(
+                b_.CreateConstGEP1_64(i8_, fields, std::uint64_t{in.a} * sizeof(stdlib::Value)),
+                reg(in.b));
+          },
+          [&] {
+            b_.CreateCall(host_.store_state, {context_, i32(in.a), reg(in.b)});
+          });
       break;
     case ir::Op::LoadSlice:
       b_.CreateCall(host_.load_slice, {context_, reg(in.a), i32(in.b), i32(in.c)});

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <llvm/ADT/STLFunctionalExtras.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Module.h>
 
@@ -52,6 +53,11 @@ class FunctionEmitter {
   void store_scalar(std::uint32_t index, stdlib::ValueKind kind, llvm::Value* payload64);
   void store_bool(std::uint32_t index, llvm::Value* flag);  // i1
   void copy(std::uint32_t dst, llvm::Value* src);
+  void copy_into(llvm::Value* target, llvm::Value* src);
+  // A state access: `direct` with the state's fields when the context holds them in place
+  // (Context::in_place, interp/machine.h), `host` otherwise.
+  void on_in_place_fields(llvm::function_ref<void(llvm::Value*)> direct,
+                          llvm::function_ref<void()> host);
   // Control.
   llvm::BasicBlock* block(const char* name);
   void jump_exit(llvm::Value* code);

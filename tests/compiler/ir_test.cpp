@@ -6,6 +6,7 @@
 #include "compiler/driver/compilation.h"
 #include "compiler/ir/lower.h"
 #include "compiler/ir/print.h"
+#include "compiler/ir/state_writes.h"
 
 namespace sessproc::ir {
 namespace {
@@ -158,6 +159,45 @@ session app {
   REQUIRE(module.sessions[0].init.has_value());
   CHECK(has_op(module.functions[*module.sessions[0].init], Op::StoreSlice));
   CHECK(module.effects.back().path == "users.get");
+}
+
+// Which handlers may change the state in place without a log of what they overwrote.
+TEST_CASE("state writes are final unless something can stop the function after one") {
+  driver::Compilation compilation;
+  Module module = lower_text(R"(
+reducer r {
+  state { count: int = 0; xs: list<int> = []; name: string = ""; }
+  on "inc" { count += 1; }
+  on "fault_first"(n: int) { count = 100 / n; }
+  on "fault_after"(n: int) { count = 1; count = 100 / n; }
+  on "builtin_after"(n: int) { count = n; xs = append(xs, n); }
+  on "guarded"(n: int) when n > 0 { count = n; }
+  on "loop"(n: int) { for x in xs { count += x; } }
+  on "concat_after"(s: string) { count = 1; name = name + s; }
+  on "read_only" { let x = count; }
+}
+)",
+                             compilation);
+  auto final_writes = [&](const std::string& type) {
+    return state_writes_are_final(function_named(module, "r.on \"" + type + "\""));
+  };
+  CHECK(final_writes("inc"));
+  CHECK(final_writes("fault_first"));  // the division faults before the write
+  CHECK_FALSE(final_writes("fault_after"));
+  CHECK_FALSE(final_writes("builtin_after"));
+  CHECK(final_writes("concat_after"));  // concatenation cannot fail
+  CHECK(final_writes("read_only"));
+  CHECK_FALSE(final_writes("loop"));  // a backward jump: order says nothing
+  // The guard's `unhandled` comes before or after the body; either answer is safe, but a
+  // guard placed after the write must not be called final.
+  const Function& guarded = function_named(module, "r.on \"guarded\"");
+  std::size_t first_write = guarded.code.size();
+  std::size_t unhandled = 0;
+  for (std::size_t i = 0; i < guarded.code.size(); ++i) {
+    if (guarded.code[i].op == Op::StoreState && first_write == guarded.code.size()) first_write = i;
+    if (guarded.code[i].op == Op::Unhandled) unhandled = i;
+  }
+  CHECK(state_writes_are_final(guarded) == (unhandled < first_write));
 }
 
 }  // namespace
