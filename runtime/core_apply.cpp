@@ -92,9 +92,7 @@ std::expected<DispatchResult, Error> RuntimeCore::reduce_targets(Session& s, Act
         if (!in_place) return copying();
         return s.with_exclusive_slice(
             t.pos,
-            [&](const SliceState& mine) {
-              return module.reduce_in_place(slice, mine, t.type, action);
-            },
+            [&](const SliceState& mine) { return module.reduce_in_place(slice, *h, mine, action); },
             copying);
       } catch (const std::exception& e) {
         return std::unexpected(make_error(Errc::reducer_fault, {}, e.what()));

@@ -190,11 +190,14 @@ class Module {
   // reading until this returns (only for an action reaching one slice, without an async
   // handler). The module may change it in place instead of building a new one, but on a fault
   // it must leave the state exactly as it was: the action stays atomic. Only asked of a module
-  // whose `reduces_in_place()` is true; it must not call back into the runtime.
-  virtual std::expected<Reduced, Error> reduce_in_place(std::size_t slice, const SliceState& state,
-                                                        std::string_view type,
+  // whose `reduces_in_place()` is true; it must not call back into the runtime. `handler` is
+  // the module's own entry of `slices()[slice].handlers` for the type (handler.type, the prefix
+  // stripped), which the runtime has already found: the module need not look the type up.
+  virtual std::expected<Reduced, Error> reduce_in_place(std::size_t slice,
+                                                        const HandlerInfo& handler,
+                                                        const SliceState& state,
                                                         const Action& action) const {
-    return reduce(slice, state, type, action);
+    return reduce(slice, state, handler.type, action);
   }
 
   // Answers a query of a slice; never changes state.

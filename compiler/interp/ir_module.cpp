@@ -74,6 +74,8 @@ class OnHandlers {
 // Per slice: handler indexes by action type, query indexes by name.
 struct SliceTables {
   OnHandlers on;
+  // By position in the slice's SliceInfo::handlers: its `on` handlers, or null (async only).
+  std::vector<const HandlerList*> by_handler;
   StringTable<std::uint32_t> async;
   StringTable<std::uint32_t> queries;
 };
@@ -146,6 +148,12 @@ class IrModule final : public Module {
       slices_.push_back(std::move(info));
       tables_.push_back(std::move(tables));
     }
+    // Once every table is in place (its lists no longer move).
+    for (std::size_t s = 0; s < slices_.size(); ++s) {
+      for (const HandlerInfo& h : slices_[s].handlers) {
+        tables_[s].by_handler.push_back(tables_[s].on.find(h.type));
+      }
+    }
     for (std::size_t i = 0; i < m.sessions.size(); ++i) {
       const ir::Session& session = m.sessions[i];
       SessionTypeInfo info;
@@ -177,9 +185,10 @@ class IrModule final : public Module {
 
   bool reduces_in_place() const override { return true; }
 
-  std::expected<Reduced, Error> reduce_in_place(std::size_t slice, const SliceState& state,
-                                                std::string_view type,
+  std::expected<Reduced, Error> reduce_in_place(std::size_t slice, const HandlerInfo& handler,
+                                                const SliceState& state,
                                                 const Action& action) const override {
+    const std::string_view type = handler.type;
     // The runtime holds the only reference to the handle and keeps readers out; the handle
     // was made by this module as a mutable object, so writing through it is sound.
     auto& mine = const_cast<InterpSlice&>(static_cast<const InterpSlice&>(*state));
@@ -187,7 +196,7 @@ class IrModule final : public Module {
     // A record also held elsewhere (a field of another value, a subscription's last
     // selection of the whole slice) is copied as before.
     if (!record.sole_owner()) return reduce(slice, state, type, action);
-    const HandlerList* list = tables_[slice].on.find(type);
+    const HandlerList* list = handlers_of(slice, handler);
     if (list == nullptr) return Reduced{nullptr, false};
     if (!list->needs_undo) {
       // A handler that stops early has written nothing: no log, and compiled code writes
@@ -326,6 +335,18 @@ class IrModule final : public Module {
   }
 
  private:
+  // The `on` handlers of `handler`, which should be this module's own entry of
+  // slices_[slice].handlers (then no lookup by type), else looked up by its type.
+  const HandlerList* handlers_of(std::size_t slice, const HandlerInfo& handler) const {
+    const std::vector<HandlerInfo>& own = slices_[slice].handlers;
+    const auto at = reinterpret_cast<std::uintptr_t>(&handler);
+    const auto first = reinterpret_cast<std::uintptr_t>(own.data());
+    if (at >= first && at < first + own.size() * sizeof(HandlerInfo)) {
+      return tables_[slice].by_handler[(at - first) / sizeof(HandlerInfo)];
+    }
+    return tables_[slice].on.find(handler.type);
+  }
+
   // Runs the handlers `list` of `slice` for `type` on `working` (a state record) until one
   // handles the action: true then, false when none did; a fault is an error. `undo`: the
   // record is changed in place and the overwritten fields go there. `in_place`: the record

@@ -139,7 +139,7 @@ TEST_CASE("reduce_in_place writes an unshared state where it lies; a fault puts 
   const SliceState mine = first->state;  // a fresh record, held only by its handle
   const void* record = record_of(mine).identity();
 
-  auto r = m.reduce_in_place(0, mine, "increment", action("counter.increment"));
+  auto r = test::reduce_in_place(m, 0, mine, "increment", action("counter.increment"));
   REQUIRE(r.has_value());
   CHECK(r->handled);
   CHECK(r->changed_in_place);
@@ -148,17 +148,17 @@ TEST_CASE("reduce_in_place writes an unshared state where it lies; a fault puts 
   CHECK(m.to_json(0, mine)["count"] == 2);
 
   // `div` writes count = 1 before it divides by zero: the write is undone.
-  auto fault = m.reduce_in_place(0, mine, "div", action("counter.div", 0));
+  auto fault = test::reduce_in_place(m, 0, mine, "div", action("counter.div", 0));
   REQUIRE_FALSE(fault.has_value());
   CHECK(fault.error().code == Errc::reducer_fault);
   CHECK(m.to_json(0, mine)["count"] == 2);
 
-  auto guard = m.reduce_in_place(0, mine, "add", action("counter.add", -1));
+  auto guard = test::reduce_in_place(m, 0, mine, "add", action("counter.add", -1));
   REQUIRE(guard.has_value());
   CHECK_FALSE(guard->handled);
   CHECK_FALSE(guard->changed_in_place);
 
-  auto add = m.reduce_in_place(0, mine, "add", action("counter.add", 5));
+  auto add = test::reduce_in_place(m, 0, mine, "add", action("counter.add", 5));
   REQUIRE(add.has_value());
   CHECK(add->changed_in_place);
   CHECK(m.to_json(0, mine) == nlohmann::json::parse(R"({"count":7,"step":1,"history":[5]})"));
@@ -171,7 +171,7 @@ TEST_CASE("reduce_in_place copies a record that something else still holds") {
   REQUIRE(first.has_value());
   const SliceState mine = first->state;
   const stdlib::Value held = record_of(mine);  // e.g. a value taken out of the state
-  auto r = m.reduce_in_place(0, mine, "increment", action("counter.increment"));
+  auto r = test::reduce_in_place(m, 0, mine, "increment", action("counter.increment"));
   REQUIRE(r.has_value());
   REQUIRE(r->state != nullptr);  // a new state, as reduce makes
   CHECK(m.to_json(0, r->state)["count"] == 2);

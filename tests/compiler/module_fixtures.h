@@ -40,6 +40,20 @@ class Recorder final : public AsyncContext {
 };
 
 // An async handler that keeps a local across two awaits of `users.get`.
+// Module::reduce_in_place as the runtime calls it: with the module's own HandlerInfo of
+// `type`, or, for a type the slice does not handle, one that is not the module's (looked up by
+// its type).
+inline std::expected<Reduced, Error> reduce_in_place(const Module& m, std::size_t slice,
+                                                     const SliceState& state, std::string_view type,
+                                                     const Action& act) {
+  for (const HandlerInfo& h : m.slices()[slice].handlers) {
+    if (h.type == type) return m.reduce_in_place(slice, h, state, act);
+  }
+  HandlerInfo other;
+  other.type = std::string(type);
+  return m.reduce_in_place(slice, other, state, act);
+}
+
 inline constexpr const char* kTwoAwaitsProgram = R"(
 effect users.get(id: int) -> { id: int, name: string };
 reducer user {

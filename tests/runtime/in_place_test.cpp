@@ -51,9 +51,10 @@ class CountingModule final : public Module {
     return Reduced{std::make_shared<Count>(count_of(state) + 1), true};
   }
   bool reduces_in_place() const override { return true; }
-  std::expected<Reduced, Error> reduce_in_place(std::size_t, const SliceState& state,
-                                                std::string_view type,
+  std::expected<Reduced, Error> reduce_in_place(std::size_t, const HandlerInfo& handler,
+                                                const SliceState& state,
                                                 const Action&) const override {
+    const std::string_view type = handler.type;
     ++in_place;
     if (type == "fail") return std::unexpected(make_error(Errc::reducer_fault, {}, "no"));
     ++const_cast<Count&>(static_cast<const Count&>(*state)).n;
