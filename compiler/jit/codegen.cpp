@@ -159,7 +159,25 @@ void FunctionEmitter::emit() {
   }
 
   b_.SetInsertPoint(exit_);
-  if (!async_ && count > 0) b_.CreateCall(host_.values_reset, {registers_, b_.getInt32(count)});
+  if (!async_ && count > 0) {
+    // The frame's heap values are released on the way out. A small frame of scalars, the
+    // common handler, skips the call: kinds from String up have bit 2 set (value.h), so the
+    // OR of all kinds has it when any register holds a heap value.
+    llvm::BasicBlock* release = block("release.frame");
+    llvm::BasicBlock* done = block("return");
+    if (count <= kInlineFrameCheck) {
+      llvm::Value* kinds = b_.getInt8(0);
+      for (std::uint32_t i = 0; i < count; ++i) kinds = b_.CreateOr(kinds, kind(reg(i)));
+      b_.CreateCondBr(b_.CreateICmpNE(b_.CreateAnd(kinds, b_.getInt8(4)), b_.getInt8(0)), release,
+                      done);
+    } else {
+      b_.CreateBr(release);
+    }
+    b_.SetInsertPoint(release);
+    b_.CreateCall(host_.values_reset, {registers_, b_.getInt32(count)});
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+  }
   b_.CreateRet(exit_code_);
   if (fault_where_->getNumIncomingValues() == 0) {
     // No instruction can fault: drop the unused path (a phi must have predecessors).
@@ -167,6 +185,9 @@ void FunctionEmitter::emit() {
     fault_->eraseFromParent();
   }
 }
+
+static_assert(static_cast<int>(stdlib::ValueKind::String) == 4 &&
+              static_cast<int>(stdlib::ValueKind::Record) == 7);
 
 llvm::BasicBlock* FunctionEmitter::block(const char* name) {
   return llvm::BasicBlock::Create(b_.getContext(), name, fn_);

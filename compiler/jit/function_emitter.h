@@ -68,6 +68,9 @@ class FunctionEmitter {
   void fault_text(const ir::Inst& in, const char* text);
   llvm::Value* ok(llvm::Value* result8) { return b_.CreateICmpNE(result8, b_.getInt8(0)); }
 
+  // Frames of at most this many registers check their kinds inline before releasing them.
+  static constexpr std::uint32_t kInlineFrameCheck = 8;
+
   const ir::Module& ir_;
   const ir::Function& function_;
   llvm::Function* fn_;
