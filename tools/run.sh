@@ -9,4 +9,7 @@ build=${SESSPROC_BUILD_DIR:-$root/build}
 bash "$root/tools/install-deps.sh"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" --target sessd
+# malloc's heap on transparent huge pages: every session miss is also a TLB miss on a VM
+# (docs/architecture.md, "Huge pages"). A GLIBC_TUNABLES of the caller's own is kept.
+export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}"
 exec "$build/tools/sessd/sessd" "$@"
