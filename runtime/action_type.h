@@ -30,7 +30,7 @@ class ActionType {
       : text_(std::string_view(text)) {}  // NOLINT(google-explicit-constructor)
 
   ActionType& operator=(std::string_view text) {
-    text_.assign(text);
+    assign(text);
     return *this;
   }
   ActionType& operator=(const char* text) { return *this = std::string_view(text); }
