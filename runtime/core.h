@@ -16,6 +16,7 @@
 #include <shared_mutex>
 #include <thread>
 
+#include "runtime/action_type_names.h"
 #include "runtime/config.h"
 #include "runtime/effects.h"
 #include "runtime/hot_load.h"
@@ -49,6 +50,7 @@ class RuntimeCore {
   RateLimiter rate_limiter;
   Telemetry telemetry;
   Effects effects;
+  ActionTypeNames type_names;            // the handled types' numbers, for histories (history.h)
   std::atomic<std::size_t> reserved{0};  // sessions counted against max_sessions
   std::atomic<SubscriptionId> next_subscription{1};
   std::atomic<bool> shutting_down{false};

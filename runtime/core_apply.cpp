@@ -156,8 +156,8 @@ std::expected<DispatchResult, Error> RuntimeCore::apply(Session& s, Action& acti
   auto record = [&](Outcome outcome, std::optional<Errc> error) {
     if (config.history_size == 0) return;
     // The last use of payload and meta: the history takes them.
-    s.record_history(action.type, std::move(action.payload), std::move(action.meta),
-                     s.last_activity(), outcome, error);
+    s.record_history(targets.type_number(), action.type, std::move(action.payload),
+                     std::move(action.meta), s.last_activity(), outcome, error);
   };
   if (auto routed = ActionRouter::route(s.type(), action, targets); !routed) {
     record(Outcome::rejected, routed.error().code);
@@ -207,7 +207,8 @@ void RuntimeCore::apply_debounced(Session& s, std::uint32_t pos, const std::stri
   auto result = reduce_targets(s, action, targets, false, reduction);
   s.set_faulted(!result);
   if (config.history_size > 0) {
-    s.record_history(action.type, std::move(action.payload), std::move(action.meta), clock->now(),
+    s.record_history(ActionTypeNames::kNone, action.type, std::move(action.payload),
+                     std::move(action.meta), clock->now(),
                      result ? Outcome::applied : Outcome::rejected,
                      result ? std::nullopt : std::optional<Errc>(result.error().code));
   }

@@ -139,7 +139,7 @@ std::expected<void, Error> RuntimeCore::load(std::shared_ptr<const Module> modul
   }
   std::expected<std::shared_ptr<const ModulePlan>, Error> built;
   try {
-    built = ModulePlan::build(module, generation);
+    built = ModulePlan::build(module, generation, &type_names);
     if (built && previous) {
       if (auto ok = check_compatible(*previous, **built); !ok) built = std::unexpected(ok.error());
     }

@@ -60,7 +60,7 @@ const TypePlan* ModulePlan::find_type(std::string_view name) const {
 }
 
 std::expected<std::shared_ptr<const ModulePlan>, Error> ModulePlan::build(
-    const std::shared_ptr<const Module>& module, std::uint64_t generation) {
+    const std::shared_ptr<const Module>& module, std::uint64_t generation, ActionTypeNames* names) {
   if (!module) return std::unexpected(bad("the module is null"));
   auto plan = std::make_shared<ModulePlan>();
   plan->module = module;
@@ -130,7 +130,7 @@ std::expected<std::shared_ptr<const ModulePlan>, Error> ModulePlan::build(
       }
       tp.slices.push_back(static_cast<std::uint32_t>(s));
     }
-    tp.routes = ActionRouter::resolve(tp);
+    tp.routes = ActionRouter::resolve(tp, names);
     plan->types.push_back(std::move(tp));
   }
   // StateData points at its TypePlan, whose address is now stable.

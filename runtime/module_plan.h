@@ -76,7 +76,7 @@ struct TypePlan {
   std::vector<std::uint32_t> catch_all;                  // positions of catch-all slices
   SmallStringMap<std::uint32_t> by_name;                 // slice name -> position
   // Full action type -> the slices that handle it, for actions without meta (router.h).
-  SmallStringMap<std::vector<CachedTarget>> routes;
+  SmallStringMap<CachedRoute> routes;
 
   const SlicePlan& slice(std::uint32_t pos) const;
   const Module& module() const;
@@ -97,9 +97,11 @@ struct ModulePlan {
   std::uint64_t generation = 0;  // this version is the nth load of the module's name
   bool in_place = false;         // Module::reduces_in_place(), asked once
 
-  // `generation` is given by the loader (hot_load.cpp).
+  // `generation` is given by the loader (hot_load.cpp); `names` numbers the handled types
+  // for the history (none: histories keep the texts).
   static std::expected<std::shared_ptr<const ModulePlan>, Error> build(
-      const std::shared_ptr<const Module>& module, std::uint64_t generation = 0);
+      const std::shared_ptr<const Module>& module, std::uint64_t generation = 0,
+      ActionTypeNames* names = nullptr);
   const TypePlan* find_type(std::string_view name) const;
 
   // ----- hot-load bookkeeping (hot_load.cpp, migration.cpp) ------------------------------

@@ -22,9 +22,10 @@ std::expected<void, Error> ActionRouter::route(const TypePlan& plan, const Actio
   if (type.empty()) return std::unexpected(bad("the action type is empty"));
   if (action.meta.is_null() || (action.meta.is_object() && action.meta.empty())) {
     if (auto cached = plan.routes.find(type); cached != plan.routes.end()) {
-      for (const CachedTarget& t : cached->second) {
+      for (const CachedTarget& t : cached->second.targets) {
         out.push_back({t.pos, type.substr(t.strip), t.handler});
       }
+      out.set_type_number(cached->second.type_number);
       return {};
     }
   }
@@ -100,8 +101,8 @@ std::expected<void, Error> ActionRouter::route(const TypePlan& plan, const Actio
   return {};
 }
 
-SmallStringMap<std::vector<CachedTarget>> ActionRouter::resolve(const TypePlan& plan) {
-  SmallStringMap<std::vector<CachedTarget>> routes;
+SmallStringMap<CachedRoute> ActionRouter::resolve(const TypePlan& plan, ActionTypeNames* names) {
+  SmallStringMap<CachedRoute> routes;
   auto add = [&](std::string type) {
     if (routes.contains(type)) return;
     const Action action{type, Value(), Value()};
@@ -113,7 +114,8 @@ SmallStringMap<std::vector<CachedTarget>> ActionRouter::resolve(const TypePlan& 
         kept.push_back({t.pos, static_cast<std::uint32_t>(type.size() - t.type.size()), h});
       }
     }
-    routes.emplace(std::move(type), std::move(kept));
+    const std::uint32_t number = names ? names->intern(type) : ActionTypeNames::kNone;
+    routes.emplace(std::move(type), CachedRoute{number, std::move(kept)});
   };
   for (std::uint32_t pos = 0; pos < plan.slices.size(); ++pos) {
     const SlicePlan& slice = plan.slice(pos);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "runtime/action.h"
+#include "runtime/action_type_names.h"
 #include "runtime/error.h"
 #include "runtime/small_string_map.h"
 
@@ -40,6 +41,11 @@ struct CachedTarget {
   std::uint32_t strip;
   const HandlerInfo* handler;
 };
+// The cached route of one type: its targets, and the type's number for the history.
+struct CachedRoute {
+  std::uint32_t type_number = ActionTypeNames::kNone;
+  std::vector<CachedTarget> targets;
+};
 
 // The targets of one action: up to 8 inline (no allocation per action), more on the heap.
 class RouteTargets {
@@ -63,7 +69,11 @@ class RouteTargets {
   void clear() {
     size_ = 0;
     heap_.clear();
+    type_number_ = ActionTypeNames::kNone;
   }
+  // The action type's number (ActionTypeNames) when its route was cached, else kNone.
+  std::uint32_t type_number() const { return type_number_; }
+  void set_type_number(std::uint32_t number) { type_number_ = number; }
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   const RouteTarget* begin() const { return heap_.empty() ? inline_ : heap_.data(); }
@@ -74,6 +84,7 @@ class RouteTargets {
   RouteTarget inline_[kInline];
   std::vector<RouteTarget> heap_;
   std::size_t size_ = 0;
+  std::uint32_t type_number_ = ActionTypeNames::kNone;
 };
 
 class ActionRouter {
@@ -86,7 +97,8 @@ class ActionRouter {
   // The routes `route` caches: every type some slice of `type` handles, written as an action
   // without meta would carry it ("prefix.type", or the bare type that a catch-all slice or
   // every slice sees), routed by the rules above once, keeping the slices that handle it.
-  static SmallStringMap<std::vector<CachedTarget>> resolve(const TypePlan& type);
+  // Each type gets its number in `names`, if given.
+  static SmallStringMap<CachedRoute> resolve(const TypePlan& type, ActionTypeNames* names);
 };
 
 }  // namespace sessproc

@@ -258,9 +258,10 @@ std::expected<std::vector<HistoryEntry>, Error> Runtime::history(std::string_vie
   if (!s) return std::unexpected(s.error());
   return core_->run_sync<std::vector<HistoryEntry>>(
       *s,
-      [sid = (*s)->id()](Session* owner) -> std::expected<std::vector<HistoryEntry>, Error> {
+      [sid = (*s)->id(), names = &core_->type_names](
+          Session* owner) -> std::expected<std::vector<HistoryEntry>, Error> {
         if (!owner) return gone<std::vector<HistoryEntry>>(sid);
-        return owner->history().entries();
+        return owner->history().entries(*names);
       },
       core_->config.call_timeout, true);
 }

@@ -338,9 +338,10 @@ class Session final : private SessionHotFields,
     history_bytes_.store(0, std::memory_order_relaxed);
   }
   const History& history() const { return history_; }
-  void record_history(std::string_view type, Value&& payload, Value&& meta, Clock::time_point at,
-                      Outcome outcome, std::optional<Errc> error) {
-    history_.record(type, std::move(payload), std::move(meta), at, outcome, error);
+  // `number`: the type's number in the runtime's ActionTypeNames, or kNone (History::record).
+  void record_history(std::uint32_t number, std::string_view type, Value&& payload, Value&& meta,
+                      Clock::time_point at, Outcome outcome, std::optional<Errc> error) {
+    history_.record(number, type, std::move(payload), std::move(meta), at, outcome, error);
     history_next_.store(history_.next_slot(), std::memory_order_relaxed);
     const auto bytes = static_cast<std::uint32_t>(history_.memory_bytes());
     if (bytes != history_bytes_.load(std::memory_order_relaxed))

@@ -37,9 +37,10 @@ TEST_CASE("dotless types go to every slice, unchanged, in declared order") {
 }
 
 // The routes cached per load (TypePlan::routes) are the rules' own answers, with the handler
-// each target would have looked up.
+// each target would have looked up, and the type's number for the history.
 TEST_CASE("a cached route is the route the rules give, handlers included") {
-  auto plan = ModulePlan::build(make_test_module());
+  ActionTypeNames names;
+  auto plan = ModulePlan::build(make_test_module(), 0, &names);
   REQUIRE(plan);
   for (const TypePlan& type : (*plan)->types) {
     CAPTURE(type.name);
@@ -54,6 +55,8 @@ TEST_CASE("a cached route is the route the rules give, handlers included") {
       RouteTargets fast, slow;
       REQUIRE(ActionRouter::route(type, plain, fast));
       REQUIRE(ActionRouter::route(type, with_meta, slow));
+      CHECK(names.name(fast.type_number()) == name);
+      CHECK(slow.type_number() == ActionTypeNames::kNone);
       std::vector<std::pair<std::uint32_t, std::string>> expected;
       for (const RouteTarget& t : slow) {
         CHECK(t.handler == nullptr);
@@ -68,6 +71,16 @@ TEST_CASE("a cached route is the route the rules give, handlers included") {
       }
     }
   }
+  // A second load of the same handlers numbers nothing new: the numbers are the same.
+  const std::size_t numbered = names.size();
+  CHECK(numbered > 4);
+  auto again = ModulePlan::build(make_test_module(), 1, &names);
+  REQUIRE(again);
+  CHECK(names.size() == numbered);
+  const auto first = (*plan)->types[0].routes.find("a.x");
+  const auto second = (*again)->types[0].routes.find("a.x");
+  CHECK(first->second.type_number == second->second.type_number);
+  CHECK(first->second.type_number != ActionTypeNames::kNone);
 }
 
 TEST_CASE("meta.reducers targets slices by name with the type unchanged") {
