@@ -174,10 +174,13 @@ TEST_CASE("jit tiered: a default state that faults fails at once, as the interpr
   CHECK_FALSE(called);  // nothing was queued for it
 }
 
-// The issue's stress test with tiered modules: each version starts on the interpreter and
-// switches to machine code while two threads dispatch.
+// The issue's stress test with tiered modules, at the issue's size: two threads dispatch to
+// 1,000 sessions while the module is replaced 100 times, alternating two compatible versions
+// (the second adds a field, which the first drops again). Each version starts on the
+// interpreter and switches to machine code when its compile is done; versions replaced
+// before their turn are never compiled. No action may be lost or applied twice.
 TEST_CASE("jit tiered: hot loads under dispatch lose no action and apply none twice") {
-  constexpr const char* kSession = R"(
+  constexpr const char* kFirst = R"(
 reducer counter {
   prefix "counter";
   state { count: int = 0; }
@@ -185,20 +188,30 @@ reducer counter {
 }
 session s { reducers counter; }
 )";
-  auto ir = lower_program(kSession);
+  constexpr const char* kSecond = R"(
+reducer counter {
+  prefix "counter";
+  state { count: int = 0; adds: int = 0; }
+  on "add"(n: int) { count += n; adds += 1; }
+}
+session s { reducers counter; }
+)";
+  const std::shared_ptr<const ir::Module> versions[] = {lower_program(kFirst),
+                                                        lower_program(kSecond)};
   RuntimeConfig config;
   config.session_type = "s";
   config.worker_threads = 2;
   config.rate_limit = 0;
   Runtime runtime(config);
-  auto version = [&] {
-    auto made = make_tiered_module(ir, {.module_name = "hot"});
+  auto version = [&](int n, TieredOptions options = {}) {
+    options.module_name = "hot";
+    auto made = make_tiered_module(versions[n % 2], std::move(options));
     REQUIRE(made.has_value());
     return *made;
   };
-  REQUIRE(runtime.load(version()));
+  REQUIRE(runtime.load(version(0)));
   std::vector<std::string> ids;
-  for (int i = 0; i < 50; ++i) {
+  for (int i = 0; i < 1000; ++i) {
     ids.push_back("s" + std::to_string(i));
     REQUIRE(runtime.start(ids.back()));
   }
@@ -215,10 +228,19 @@ session s { reducers counter; }
       }
     });
   }
-  for (int load = 0; load < 10; ++load) {
-    REQUIRE(runtime.load(version()));
-    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  for (int load = 1; load < 100; ++load) {
+    REQUIRE(runtime.load(version(load)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  // The hundredth version runs on machine code before the dispatching stops.
+  Ready ready;
+  REQUIRE(runtime.load(version(100, {.on_ready = ready.callback()})));
+  CHECK(ready.wait().has_value());
+  const std::int64_t before = accepted.load();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (accepted.load() < before + 10000 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  CHECK(accepted.load() >= before + 10000);
   stop = true;
   for (auto& t : threads) t.join();
   std::int64_t total = 0;
