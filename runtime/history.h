@@ -83,10 +83,11 @@ class History {
       r->error = error.value_or(Errc{});
       if (side_) side_->clear(i);
     }
+    // Marked first: if the side slot's allocation throws, the payload is still released.
+    set_owns_heap(i, owns);
     if (side)
       side_slots().keep(i, number == ActionTypeNames::kNone ? type : std::string_view(),
                         std::move(meta));
-    set_owns_heap(i, owns);
   }
 
   // Starts loading the record the next `record` overwrites (once the ring is full, its line
