@@ -45,7 +45,7 @@ class InlineString {
     if (on_heap()) {
       Heap h = heap();
       if (text.size() <= h.capacity) {  // reuse the buffer we have
-        std::memmove(h.data, text.data(), text.size());
+        if (!text.empty()) std::memmove(h.data, text.data(), text.size());
         h.size = static_cast<std::uint32_t>(text.size());
         set_heap(h);
         return;
@@ -53,7 +53,8 @@ class InlineString {
       release();
     }
     if (text.size() <= kInline) {
-      std::memmove(raw_, text.data(), text.size());
+      // An empty view may have no data pointer at all, which memmove must not be given.
+      if (!text.empty()) std::memmove(raw_, text.data(), text.size());
       raw_[kTag] = static_cast<unsigned char>(text.size());
       return;
     }

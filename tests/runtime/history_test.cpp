@@ -38,6 +38,12 @@ TEST_CASE("InlineString keeps short texts inline and long ones on the heap, and 
   a.assign(std::string(InlineString::kInline, 'y'));  // exactly the inline capacity
   CHECK(a.view() == std::string(InlineString::kInline, 'y'));
   CHECK(a.heap_bytes() == 0);
+  // An empty view without a data pointer (a side slot's type when the number names it).
+  const InlineString empty{std::string_view()};
+  CHECK(empty.view().empty());
+  InlineString on_heap(long_type);
+  on_heap.assign(std::string_view());
+  CHECK(on_heap.view().empty());
 }
 
 TEST_CASE("History keeps the last N actions, oldest first, across growth and wrap-around") {
