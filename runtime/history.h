@@ -5,13 +5,14 @@
 // then overwritten in place, touched only by the session's owner, so it needs no lock. Its
 // 48-byte header lives in the session itself, next to the fields every action touches. A
 // record is 32 bytes, two to a cache line: at 100,000 sessions the record an action overwrites
-// is a miss, and half a line per action instead of one was measured at 6-10% of throughput
-// (docs/benchmarks.md, session 10). The record keeps the time, the payload (moved in from the
-// applied action, not copied), the outcome and the type's number (ActionTypeNames), which the
-// route gives for every type a handler names. What does not fit, the text of a type without a
-// number and meta (both rare), goes to a side table of the same slots, allocated on first use.
-// So recording a routed action with a scalar payload allocates nothing and copies no text.
-// Each record keeps what became of the action, so a history doubles as a trail of faults.
+// is a miss; a throwaway build with half a line per action instead of one gave 6-10% more
+// throughput (an upper bound: docs/benchmarks.md, sessions 9 and 10). The record keeps the time,
+// the payload (moved in from the applied action, not copied), the outcome and the type's number
+// (ActionTypeNames), which the route gives for every type a handler names. What does not fit, the
+// text of a type without a number and meta (both rare), goes to a side table of the same slots,
+// allocated on first use. So recording a routed action with a scalar payload allocates nothing and
+// copies no text. Each record keeps what became of the action, so a history doubles as a trail of
+// faults.
 #pragma once
 
 #include <algorithm>
@@ -160,7 +161,7 @@ class History {
     }
     void keep(std::uint32_t i, std::string_view type, Value&& meta) {
       SideSlot& s = slots[i];
-      s.type = InlineString(type);  // not assign(): a reused heap buffer would outlive the bit
+      s.type.assign(type);  // the slot is empty here: new, or emptied by clear()
       type_heap_bytes += static_cast<std::uint32_t>(s.type.heap_bytes());
       if (!meta.is_null()) s.meta = std::make_unique<Value>(std::move(meta));
     }
